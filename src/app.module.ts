@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
+import { createValidationPipe } from './common/validation-pipe';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { PfaModule } from './pfa/pfa.module';
+import { UsersModule } from './users/users.module';
+import { ValidationModule } from './validation/validation.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    ScheduleModule.forRoot(),
+    AuthModule,
+    OrganizationsModule,
+    UsersModule,
+    AdminModule,
+    ValidationModule,
+    PfaModule,
+    HealthModule,
+    DemoModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+  ],
+})
+export class AppModule {}

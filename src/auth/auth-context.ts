@@ -1,0 +1,27 @@
+import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import type { Request } from 'express';
+import { Permission, UserOrganization } from '../users/entities/user-organization.entity';
+import { User } from '../users/entities/user.entity';
+
+/** What the auth guard learned about the caller, attached to the request. */
+export interface AuthContext {
+  user: User;
+  /** The organization the request is about, when the endpoint is organization-scoped. */
+  organizationId?: string;
+  membership?: UserOrganization | null;
+}
+
+export interface AuthenticatedRequest extends Request {
+  auth?: AuthContext;
+}
+
+export function hasPermission(auth: AuthContext, permission: Permission): boolean {
+  return auth.user.isSuperadmin || auth.membership?.[permission] === true;
+}
+
+/** The caller's AuthContext, in a handler: `@Auth() auth: AuthContext`. */
+export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): AuthContext => {
+  const auth = context.switchToHttp().getRequest<AuthenticatedRequest>().auth;
+  if (!auth) throw new Error('@Auth() used on a route the auth guard did not authenticate');
+  return auth;
+});

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext } from './auth-context';
+import { AuthService } from './auth.service';
+import { Authenticated, Public } from './authenticated.decorator';
+import { LoginResponseDto, MeResponseDto } from './dto/auth-responses.dto';
+import { LoginDto } from './dto/login.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Exchange a username and password for an access token (JWT)' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  login(@Body() body: LoginDto): Promise<LoginResponseDto> {
+    return this.auth.login(body.username, body.password);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The caller and their organizations with permissions' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@Auth() auth: AuthContext): Promise<MeResponseDto> {
+    return this.auth.me(auth.user);
+  }
+}

@@ -1,0 +1,111 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
+import { UserOrganization } from '../users/entities/user-organization.entity';
+import { User } from '../users/entities/user.entity';
+import { AuthContext, AuthenticatedRequest, hasPermission } from './auth-context';
+import { AUTHENTICATED_KEY, AuthenticatedOptions, OrganizationSource, PUBLIC_KEY } from './authenticated.decorator';
+
+export interface AccessTokenPayload {
+  sub: string;
+  username: string;
+}
+
+const unauthorized = (message: string) => new AppException(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
+const forbidden = (message: string) => new AppException(HttpStatus.FORBIDDEN, 'FORBIDDEN', message);
+
+/**
+ * The one global guard (APP_GUARD). Every route needs a valid bearer token unless it is
+ * @Public(); @Authenticated({ permission, organization }) adds the permission check in the
+ * organization the request names. A resource addressed by id in an organization the caller
+ * does not belong to answers 404, as if it did not exist.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const options = this.reflector.getAllAndOverride<AuthenticatedOptions>(AUTHENTICATED_KEY, targets) ?? {};
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+
+    const user = await this.authenticate(request);
+    const auth: AuthContext = { user };
+    request.auth = auth;
+
+    if (options.superadmin && !user.isSuperadmin) throw forbidden('Only a superadmin may do this');
+    if (!options.permission) return true;
+
+    const source = options.organization ?? 'request';
+    auth.organizationId = await this.organizationOf(source, request);
+    auth.membership = await this.dataSource
+      .getRepository(UserOrganization)
+      .findOne({ where: { userId: user.id, organizationId: auth.organizationId } });
+
+    const addressedById = source !== 'request';
+    if (addressedById && !user.isSuperadmin && !auth.membership) throw new NotFoundAppException(this.describe(source));
+    if (!hasPermission(auth, options.permission)) {
+      throw forbidden(`This needs ${options.permission} in the organization`);
+    }
+    return true;
+  }
+
+  private async authenticate(request: AuthenticatedRequest): Promise<User> {
+    const header = request.header('authorization');
+    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+    if (!match) throw unauthorized('A bearer token is required (Authorization: Bearer <token>)');
+    let payload: AccessTokenPayload;
+    try {
+      payload = await this.jwt.verifyAsync<AccessTokenPayload>(match[1]);
+    } catch {
+      throw unauthorized('The token is invalid or has expired');
+    }
+    const user = isUUID(payload.sub) ? await this.dataSource.getRepository(User).findOne({ where: { id: payload.sub } }) : null;
+    if (!user || !user.isActive) throw unauthorized('The token does not belong to an active user');
+    return user;
+  }
+
+  private async organizationOf(source: OrganizationSource, request: AuthenticatedRequest): Promise<string> {
+    if (source === 'request') {
+      const fromQuery = request.query?.organizationId;
+      const given = fromQuery !== undefined ? fromQuery : (request.body as Record<string, unknown> | undefined)?.organizationId;
+      if (given === undefined || given === null || given === '') {
+        throw new RequestValidationException([{ field: 'organizationId', code: 'MISSING_REQUIRED_FIELD', message: 'organizationId is required' }]);
+      }
+      if (typeof given !== 'string' || !isUUID(given)) {
+        throw new RequestValidationException([{ field: 'organizationId', code: 'INVALID_VALUE', message: 'organizationId must be a UUID' }]);
+      }
+      return given;
+    }
+    const id = request.params?.[source.param];
+    if (typeof id !== 'string' || !isUUID(id)) {
+      throw new RequestValidationException([{ field: source.param, code: 'INVALID_VALUE', message: `${source.param} must be a UUID` }]);
+    }
+    if (!('resource' in source)) return id;
+    const row = await this.dataSource
+      .getRepository(source.resource)
+      .createQueryBuilder('resource')
+      .select('resource.organizationId', 'organizationId')
+      .where('resource.id = :id', { id })
+      .getRawOne<{ organizationId: string }>();
+    if (!row) throw new NotFoundAppException(this.describe(source));
+    return row.organizationId;
+  }
+
+  private describe(source: OrganizationSource): string {
+    if (typeof source === 'object' && 'resource' in source) {
+      const target = source.resource as { name?: string };
+      return target.name ?? 'Resource';
+    }
+    return 'Organization';
+  }
+}

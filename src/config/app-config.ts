@@ -1,0 +1,123 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsCronExpression } from './is-cron-expression.validator';
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
+  return value;
+};
+
+const toMillisecondList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part.trim()))) : value;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * Every setting of SPEC §3, validated at boot (validate-config.ts). Services read this
+ * typed object, never process.env.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// connection URL' })
+  DATABASE_URL?: string;
+
+  /** Where the embedded PostgreSQL and the generated secrets live when DATABASE_URL is unset. */
+  @IsString()
+  DATA_DIR = '.data';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsString()
+  @Matches(/^\d+(ms|s|m|h|d)?$/, { message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 1h or 7d' })
+  JWT_EXPIRES_IN = '1h';
+
+  @IsOptional()
+  @IsString()
+  CREDENTIALS_KEY?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ENABLE_PEMS_WRITE_SYNC = true;
+
+  @IsCronExpression()
+  PEMS_WRITE_SYNC_SCHEDULE = '* * * * *';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PEMS_WRITE_SYNC_BATCH_SIZE = 100;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  PEMS_WRITE_SYNC_RATE_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  PEMS_WRITE_SYNC_MAX_RETRIES = 3;
+
+  @Transform(toMillisecondList)
+  @IsInt({ each: true, message: 'PEMS_WRITE_SYNC_RETRY_DELAYS_MS must be a comma-separated list of whole milliseconds' })
+  @Min(0, { each: true })
+  PEMS_WRITE_SYNC_RETRY_DELAYS_MS: number[] = [5000, 10000, 20000];
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  PEMS_WRITE_SYNC_LEASE_MS = 60000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  PEMS_REQUEST_TIMEOUT_MS = 30000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  PEMS_AUTH_PAUSE_MS = 300000;
+
+  @IsOptional()
+  @IsCronExpression()
+  PEMS_READ_SYNC_SCHEDULE?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevelName = 'info';
+
+  @IsString()
+  LOG_FILE = 'logs/app.log';
+
+  /** Filled in by loadAppConfig: true when no DATABASE_URL is given and the embedded PostgreSQL serves. */
+  readonly embeddedDatabase: boolean;
+}

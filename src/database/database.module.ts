@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../ormconfig';
+import { DatabaseServerService } from './database-server.service';
+import { runMigrationsUnderLock } from './run-migrations';
+
+@Module({
+  providers: [DatabaseServerService],
+  exports: [DatabaseServerService],
+})
+class DatabaseServerModule {}
+
+/**
+ * The TypeORM connection. Migrations are applied before anything else can use the
+ * DataSource, under an advisory lock (run-migrations.ts).
+ */
+@Module({
+  imports: [
+    DatabaseServerModule,
+    TypeOrmModule.forRootAsync({
+      imports: [DatabaseServerModule],
+      inject: [DatabaseServerService],
+      useFactory: async (server: DatabaseServerService) => buildDataSourceOptions(await server.connectionUrl()),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runMigrationsUnderLock(dataSource);
+        return dataSource;
+      },
+    }),
+  ],
+  exports: [DatabaseServerModule],
+})
+export class DatabaseModule {}

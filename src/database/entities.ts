@@ -1,0 +1,22 @@
+import { PfaSyncConflict } from '../conflicts/entities/pfa-sync-conflict.entity';
+import { ApiServer } from '../organizations/entities/api-server.entity';
+import { Organization } from '../organizations/entities/organization.entity';
+import { PfaModification } from '../pfa/entities/pfa-modification.entity';
+import { PfaRecordHistory } from '../pfa/entities/pfa-record-history.entity';
+import { PfaRecord } from '../pfa/entities/pfa-record.entity';
+import { UserOrganization } from '../users/entities/user-organization.entity';
+import { User } from '../users/entities/user.entity';
+import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';
+
+/** Every entity of the data model; the one list the app, the CLI and the tests share. */
+export const ENTITIES = [
+  Organization,
+  ApiServer,
+  User,
+  UserOrganization,
+  PfaRecord,
+  PfaRecordHistory,
+  PfaModification,
+  PfaWriteQueueItem,
+  PfaSyncConflict,
+];

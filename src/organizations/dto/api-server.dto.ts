@@ -1,0 +1,87 @@
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min } from 'class-validator';
+import { PemsAuthType } from '../entities/api-server.entity';
+import { IsPemsFieldMap } from './is-pems-field-map.validator';
+
+/** The PEMS API server of an organization. Credentials are write-only: left out, the stored ones are kept. */
+export class UpsertApiServerDto {
+  @IsString()
+  @Length(1, 255)
+  name: string;
+
+  /** e.g. https://us1.eam.hxgnsmartcloud.com:443/axis/restservices */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(2048)
+  baseUrl: string;
+
+  @IsString()
+  @Length(1, 255)
+  tenant: string;
+
+  @IsIn(['basic', 'api_key'])
+  authType: PemsAuthType;
+
+  /** For authType basic. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  username?: string;
+
+  /** For authType basic. Never returned. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  password?: string;
+
+  /** For authType api_key. Never returned. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  apiKey?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  writeEnabled?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+
+  /** Requests per second this server (its tenant) allows; PEMS_WRITE_SYNC_RATE_LIMIT when left out. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  rateLimitPerSecond?: number;
+
+  /** One call's timeout; PEMS_REQUEST_TIMEOUT_MS when left out. */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  timeoutMs?: number;
+
+  /** PFA field -> PEMS field name, overriding the default map, e.g. {"monthlyRate": "PFS_F_MONTHLYRATE"}. */
+  @IsOptional()
+  @IsObject()
+  @IsPemsFieldMap()
+  fieldMap?: Record<string, string>;
+}
+
+export class ApiServerDto {
+  id: string;
+  organizationId: string;
+  name: string;
+  baseUrl: string;
+  tenant: string;
+  authType: PemsAuthType;
+  /** The username, for basic auth; passwords and keys are never shown. */
+  username: string | null;
+  hasCredentials: boolean;
+  credentialsUpdatedAt: Date;
+  writeEnabled: boolean;
+  isActive: boolean;
+  rateLimitPerSecond: number | null;
+  timeoutMs: number | null;
+  fieldMap: Record<string, string> | null;
+  updatedAt: Date;
+}

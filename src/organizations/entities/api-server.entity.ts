@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Organization } from './organization.entity';
+
+export type PemsAuthType = 'basic' | 'api_key';
+
+/** The PEMS API server an organization syncs with; one per organization. */
+@Entity('api_servers')
+export class ApiServer {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'organization_id', type: 'uuid', unique: true })
+  organizationId: string;
+
+  @OneToOne(() => Organization, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Organization;
+
+  @Column({ type: 'varchar', length: 255 })
+  name: string;
+
+  @Column({ name: 'base_url', type: 'varchar', length: 2048 })
+  baseUrl: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  tenant: string;
+
+  @Column({ name: 'auth_type', type: 'varchar', length: 16 })
+  authType: PemsAuthType;
+
+  /** AES-256-GCM ciphertext of the credentials JSON (credentials-cipher.service.ts); never returned. */
+  @Column({ name: 'credentials_encrypted', type: 'text' })
+  credentialsEncrypted: string;
+
+  @Column({ name: 'credentials_updated_at', type: 'timestamptz' })
+  credentialsUpdatedAt: Date;
+
+  @Column({ name: 'write_enabled', type: 'boolean', default: false })
+  writeEnabled: boolean;
+
+  @Column({ name: 'is_active', type: 'boolean', default: true })
+  isActive: boolean;
+
+  /** Null: PEMS_WRITE_SYNC_RATE_LIMIT applies. */
+  @Column({ name: 'rate_limit_per_second', type: 'integer', nullable: true })
+  rateLimitPerSecond: number | null;
+
+  /** Null: PEMS_REQUEST_TIMEOUT_MS applies. */
+  @Column({ name: 'timeout_ms', type: 'integer', nullable: true })
+  timeoutMs: number | null;
+
+  /** PFA field -> PEMS field name, overriding the default map of PEMS_CONTRACT.md. */
+  @Column({ name: 'field_map', type: 'jsonb', nullable: true })
+  fieldMap: Record<string, string> | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ValidationModule } from '../validation/validation.module';
+import { PfaModification } from './entities/pfa-modification.entity';
+import { PfaRecordHistory } from './entities/pfa-record-history.entity';
+import { PfaRecord } from './entities/pfa-record.entity';
+import { PfaModificationsController } from './pfa-modifications.controller';
+import { PfaModificationsService } from './pfa-modifications.service';
+import { PfaRecordsController } from './pfa-records.controller';
+import { PfaRecordsService } from './pfa-records.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PfaRecord, PfaRecordHistory, PfaModification]), ValidationModule],
+  controllers: [PfaModificationsController, PfaRecordsController],
+  providers: [PfaRecordsService, PfaModificationsService],
+  exports: [PfaRecordsService, PfaModificationsService, TypeOrmModule],
+})
+export class PfaModule {}

@@ -1,0 +1,82 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { PasswordHasher } from '../auth/password-hasher.service';
+import { AppException, NotFoundAppException } from '../common/errors/app.exception';
+import { Organization } from '../organizations/entities/organization.entity';
+import { UpsertOutcome } from '../organizations/organizations.service';
+import { MemberDto } from './dto/user.dto';
+import { PERMISSIONS, Permission, UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
+
+export interface UserInput {
+  username: string;
+  email: string;
+  password: string;
+  isSuperadmin?: boolean;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserOrganization) private readonly memberships: Repository<UserOrganization>,
+    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async create(input: UserInput): Promise<User> {
+    if (await this.users.existsBy({ username: input.username })) {
+      throw new AppException(HttpStatus.CONFLICT, 'USER_EXISTS', `The username ${input.username} is taken`);
+    }
+    return this.users.save(
+      this.users.create({
+        username: input.username,
+        email: input.email,
+        passwordHash: await this.hasher.hash(input.password),
+        isSuperadmin: input.isSuperadmin ?? false,
+      }),
+    );
+  }
+
+  /** By username; the password is re-hashed only when it no longer matches, so seeding twice changes nothing. */
+  async upsert(input: UserInput): Promise<{ user: User; outcome: UpsertOutcome }> {
+    const existing = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.username = :username', { username: input.username }).getOne();
+    if (!existing) return { user: await this.create(input), outcome: 'created' };
+    let changed = false;
+    if (existing.email !== input.email) [existing.email, changed] = [input.email, true];
+    if (existing.isSuperadmin !== (input.isSuperadmin ?? false)) [existing.isSuperadmin, changed] = [input.isSuperadmin ?? false, true];
+    if (!existing.isActive) [existing.isActive, changed] = [true, true];
+    if (!(await this.hasher.verify(existing.passwordHash, input.password))) {
+      existing.passwordHash = await this.hasher.hash(input.password);
+      changed = true;
+    }
+    if (!changed) return { user: existing, outcome: 'unchanged' };
+    return { user: await this.users.save(existing), outcome: 'updated' };
+  }
+
+  async setMembership(userId: string, organizationId: string, permissions: Permission[]): Promise<{ member: MemberDto; outcome: UpsertOutcome }> {
+    const user = await this.users.findOneBy({ id: userId });
+    if (!user) throw new NotFoundAppException('User');
+    if (!(await this.organizations.existsBy({ id: organizationId }))) throw new NotFoundAppException('Organization');
+    const wanted = Object.fromEntries(PERMISSIONS.map((permission) => [permission, permissions.includes(permission)])) as Record<Permission, boolean>;
+    const existing = await this.memberships.findOneBy({ userId, organizationId });
+    if (existing && PERMISSIONS.every((permission) => existing[permission] === wanted[permission])) {
+      return { member: toMemberDto(user, existing), outcome: 'unchanged' };
+    }
+    // An upsert on the (user, organization) key, so that two admins granting at once cannot collide.
+    await this.memberships.upsert({ userId, organizationId, ...wanted }, ['userId', 'organizationId']);
+    const saved = await this.memberships.findOneByOrFail({ userId, organizationId });
+    return { member: toMemberDto(user, saved), outcome: existing ? 'updated' : 'created' };
+  }
+}
+
+export function toMemberDto(user: User, membership: UserOrganization): MemberDto {
+  return {
+    userId: user.id,
+    username: user.username,
+    email: user.email,
+    organizationId: membership.organizationId,
+    permissions: PERMISSIONS.filter((permission) => membership[permission]),
+  };
+}
