@@ -1,7 +1,18 @@
 /** Unit specs live beside the code; e2e specs in test/ boot the real AppModule on a real PostgreSQL. */
-const transform = { '^.+\\.ts$': 'ts-jest' };
+// The Swagger CLI plugin runs in tests too, so the OpenAPI document they check is the one users get.
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      astTransformers: {
+        before: ['<rootDir>/test/setup/swagger-plugin-transformer.js'],
+      },
+    },
+  ],
+};
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -20,9 +31,9 @@ module.exports = {
       testRegex: '.*\\.e2e-spec\\.ts$',
       moduleFileExtensions: ['ts', 'js', 'json'],
       transform,
+      setupFiles: ['<rootDir>/test/setup/test-env.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
@@ -35,6 +35,7 @@ export class PfaRecordsController {
   }
 
   @Patch(':id')
+  @HttpCode(HttpStatus.CREATED)
   @Authenticated({ permission: 'perm_Edit', organization: { resource: PfaRecord, param: 'id' } })
   @ApiOperation({
     summary: 'Edit a record: creates a pending modification (or updates your own pending one)',

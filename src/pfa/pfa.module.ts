@@ -5,6 +5,7 @@ import { PfaModification } from './entities/pfa-modification.entity';
 import { PfaRecordHistory } from './entities/pfa-record-history.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
 import { PfaModificationsController } from './pfa-modifications.controller';
+import { PfaMirrorService } from './pfa-mirror.service';
 import { PfaModificationsService } from './pfa-modifications.service';
 import { PfaRecordsController } from './pfa-records.controller';
 import { PfaRecordsService } from './pfa-records.service';
@@ -12,7 +13,7 @@ import { PfaRecordsService } from './pfa-records.service';
 @Module({
   imports: [TypeOrmModule.forFeature([PfaRecord, PfaRecordHistory, PfaModification]), ValidationModule],
   controllers: [PfaModificationsController, PfaRecordsController],
-  providers: [PfaRecordsService, PfaModificationsService],
-  exports: [PfaRecordsService, PfaModificationsService, TypeOrmModule],
+  providers: [PfaRecordsService, PfaModificationsService, PfaMirrorService],
+  exports: [PfaRecordsService, PfaModificationsService, PfaMirrorService, TypeOrmModule],
 })
 export class PfaModule {}

@@ -1,0 +1,12 @@
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+
+/**
+ * The e2e tests need a real PostgreSQL. CI and most machines give one through DATABASE_URL;
+ * without it, an embedded PostgreSQL of the tests' own is started (data in .data/test-postgres).
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) return;
+  const handle = await startEmbeddedPostgres({ dataDir: '.data/test', port: Number(process.env.TEST_EMBEDDED_POSTGRES_PORT ?? 54339), database: 'pems_sync_test' });
+  process.env.DATABASE_URL = handle.url;
+  (globalThis as { __embeddedPostgres?: typeof handle }).__embeddedPostgres = handle;
+}

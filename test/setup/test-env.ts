@@ -1,0 +1,7 @@
+/** The environment of every e2e test file: fixed secrets, quiet logs, no cron surprises. */
+process.env.NODE_ENV = 'test';
+process.env.JWT_SECRET ??= 'test-jwt-secret-that-is-long-enough-to-pass-validation';
+process.env.CREDENTIALS_KEY ??= Buffer.alloc(32, 7).toString('base64');
+process.env.LOG_FILE ??= 'logs/test.log';
+process.env.LOG_LEVEL ??= 'warn';
+process.env.DATA_DIR ??= '.data/test';
