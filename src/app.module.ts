@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PemsModule } from './pems/pems.module';
 import { PfaModule } from './pfa/pfa.module';
 import { UsersModule } from './users/users.module';
 import { ValidationModule } from './validation/validation.module';
@@ -25,6 +26,7 @@ import { ValidationModule } from './validation/validation.module';
     AdminModule,
     ValidationModule,
     PfaModule,
+    PemsModule,
     HealthModule,
     DemoModule,
   ],

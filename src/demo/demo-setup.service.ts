@@ -9,6 +9,7 @@ import { Organization } from '../organizations/entities/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PERMISSIONS } from '../users/entities/user-organization.entity';
 import { UsersService } from '../users/users.service';
+import { DemoPemsService } from './demo-pems.service';
 
 export interface DemoLogin {
   username: string;
@@ -20,17 +21,20 @@ export const DEMO_ORGANIZATION = { code: 'DEMO', name: 'Demo Project' };
 /**
  * Demo mode: on the embedded database, an empty service gets organization DEMO and an
  * admin holding every permission. The generated login is kept in DATA_DIR/demo-login.json
- * and shown at every start. With DATABASE_URL set, nothing here runs.
+ * and shown at every start. DEMO then gets its PEMS: the in-process simulator (DemoPemsService).
+ * With DATABASE_URL set, nothing here runs.
  */
 @Injectable()
 export class DemoSetupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Demo');
   private login: DemoLogin | null = null;
+  private simulatorUrl: string | null = null;
 
   constructor(
     private readonly config: AppConfig,
     private readonly organizations: OrganizationsService,
     private readonly users: UsersService,
+    private readonly demoPems: DemoPemsService,
     @InjectRepository(Organization) private readonly organizationRepository: Repository<Organization>,
   ) {}
 
@@ -50,6 +54,8 @@ export class DemoSetupService implements OnApplicationBootstrap {
       this.logger.log(`Created organization ${DEMO_ORGANIZATION.code} and user ${login.username}`);
     }
     this.login = existsSync(loginFile) ? (JSON.parse(readFileSync(loginFile, 'utf8')) as DemoLogin) : null;
+    const demo = await this.organizationRepository.findOneBy({ code: DEMO_ORGANIZATION.code });
+    if (demo) this.simulatorUrl = await this.demoPems.start(demo);
   }
 
   /** The lines main.ts prints once the server listens. */
@@ -57,6 +63,7 @@ export class DemoSetupService implements OnApplicationBootstrap {
     if (!this.enabled) return [];
     const lines = [`Demo mode: embedded PostgreSQL, data in ${join(this.config.DATA_DIR, 'postgres')}`, `Swagger UI: ${baseUrl}/api/docs`];
     // The password is shown to whoever started the process, and kept in DATA_DIR/demo-login.json (mode 600).
+    if (this.simulatorUrl) lines.push(`PEMS simulator: ${this.simulatorUrl} (control API under /__sim)`);
     if (this.login) lines.push(`Demo login: username "${this.login.username}", password "${this.login.password}" (POST ${baseUrl}/api/auth/login)`);
     return lines;
   }

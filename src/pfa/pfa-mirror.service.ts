@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PfaData } from '../validation/pfa-fields';
-import { PfaHistorySource, PfaRecordHistory } from './entities/pfa-record-history.entity';
+import { PfaHistorySource } from './entities/pfa-record-history.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
 
 /** A record as PEMS gave it: its key, its version (`recordid`) and its fields. */
@@ -15,6 +15,12 @@ export interface PemsRecordSnapshot {
 
 export type MirrorOutcome = 'created' | 'updated' | 'unchanged';
 
+export interface MirrorCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
 /** The typed columns people search and filter on, copied from `data`. */
 export function typedColumnsOf(data: PfaData) {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
@@ -25,67 +31,92 @@ export function typedColumnsOf(data: PfaData) {
     dor: text(data.dor),
     manufacturer: text(data.manufacturer),
     model: text(data.model),
-    forecastStart: text(data.forecastStart),
-    forecastEnd: text(data.forecastEnd),
+    forecast_start: text(data.forecastStart),
+    forecast_end: text(data.forecastEnd),
   };
 }
 
 /**
  * The one writer of the mirror: read sync, the write-sync worker and the conflict check all
- * move a record on through here, so the typed columns and the history never drift from `data`.
+ * move records on through here, so the typed columns and the history never drift from `data`.
+ * A record is written only when PEMS's version is newer than the mirror's (or new), so a slow
+ * read can never undo a write; each such move leaves a history snapshot. The clock is the
+ * database's.
  */
 @Injectable()
 export class PfaMirrorService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Stores PEMS's record when it is new or its version moved on, with a history snapshot.
-   * An older or equal version never overwrites a newer one (a slow read must not undo a write).
-   */
+  /** One record; answers the mirror row as it stands afterwards. */
   async apply(organizationId: string, snapshot: PemsRecordSnapshot, source: PfaHistorySource, manager?: EntityManager): Promise<{ record: PfaRecord; outcome: MirrorOutcome }> {
-    const run = (m: EntityManager) => this.applyWith(m, organizationId, snapshot, source);
+    const run = async (m: EntityManager) => {
+      const counts = await this.applyMany(organizationId, [snapshot], source, m);
+      const record = await m.getRepository(PfaRecord).findOneByOrFail({ organizationId, pfaId: snapshot.pfaId });
+      const outcome: MirrorOutcome = counts.created ? 'created' : counts.updated ? 'updated' : 'unchanged';
+      return { record, outcome };
+    };
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
-  private async applyWith(manager: EntityManager, organizationId: string, snapshot: PemsRecordSnapshot, source: PfaHistorySource) {
-    const now = new Date();
-    const columns = {
-      organizationId,
-      pfaId: snapshot.pfaId,
+  /** A batch (a read-sync page) in three statements, whatever its size. */
+  async applyMany(organizationId: string, snapshots: PemsRecordSnapshot[], source: PfaHistorySource, manager?: EntityManager): Promise<MirrorCounts> {
+    if (snapshots.length === 0) return { created: 0, updated: 0, unchanged: 0 };
+    const run = (m: EntityManager) => this.write(m, organizationId, newestPerRecord(snapshots), source);
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  private async write(manager: EntityManager, organizationId: string, snapshots: PemsRecordSnapshot[], source: PfaHistorySource): Promise<MirrorCounts> {
+    const rows = snapshots.map((snapshot) => ({
+      pfa_id: snapshot.pfaId,
       version: snapshot.version,
       data: snapshot.data,
+      pems_last_modified: snapshot.lastModified ?? null,
       ...typedColumnsOf(snapshot.data),
-      pemsLastModified: snapshot.lastModified ?? null,
-      lastSyncedAt: now,
-      deletedInPemsAt: null,
-    };
-    // Insert, or update only when PEMS's version is newer; RETURNING tells which happened.
-    const rows: Array<{ id: string; inserted: boolean }> = await manager.query(
-      `INSERT INTO pfa_records (organization_id, pfa_id, version, data, category, class, source, dor, manufacturer, model,
-                                forecast_start, forecast_end, pems_last_modified, last_synced_at, deleted_in_pems_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL)
-       ON CONFLICT (organization_id, pfa_id) DO UPDATE SET
-         version = EXCLUDED.version, data = EXCLUDED.data, category = EXCLUDED.category, class = EXCLUDED.class,
-         source = EXCLUDED.source, dor = EXCLUDED.dor, manufacturer = EXCLUDED.manufacturer, model = EXCLUDED.model,
-         forecast_start = EXCLUDED.forecast_start, forecast_end = EXCLUDED.forecast_end,
-         pems_last_modified = EXCLUDED.pems_last_modified, last_synced_at = EXCLUDED.last_synced_at,
-         deleted_in_pems_at = NULL, updated_at = now()
-       WHERE pfa_records.version < EXCLUDED.version
-       RETURNING id, (xmax = 0) AS inserted`,
-      [
-        columns.organizationId, columns.pfaId, columns.version, JSON.stringify(columns.data), columns.category, columns.class,
-        columns.source, columns.dor, columns.manufacturer, columns.model, columns.forecastStart, columns.forecastEnd,
-        columns.pemsLastModified, now,
-      ],
+    }));
+    const moved: Array<{ pfa_id: string; inserted: boolean }> = await manager.query(
+      `WITH incoming AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(
+           pfa_id text, version int, data jsonb, pems_last_modified text, category text, class text, source text,
+           dor text, manufacturer text, model text, forecast_start date, forecast_end date)
+       ), upserted AS (
+         INSERT INTO pfa_records AS current (organization_id, pfa_id, version, data, pems_last_modified, category, class, source,
+                                             dor, manufacturer, model, forecast_start, forecast_end, last_synced_at)
+         SELECT $1, pfa_id, version, data, pems_last_modified, category, class, source, dor, manufacturer, model,
+                forecast_start, forecast_end, now()
+         FROM incoming
+         ON CONFLICT (organization_id, pfa_id) DO UPDATE SET
+           version = EXCLUDED.version, data = EXCLUDED.data, pems_last_modified = EXCLUDED.pems_last_modified,
+           category = EXCLUDED.category, class = EXCLUDED.class, source = EXCLUDED.source, dor = EXCLUDED.dor,
+           manufacturer = EXCLUDED.manufacturer, model = EXCLUDED.model, forecast_start = EXCLUDED.forecast_start,
+           forecast_end = EXCLUDED.forecast_end, last_synced_at = now(), deleted_in_pems_at = NULL, updated_at = now()
+         WHERE current.version < EXCLUDED.version
+         RETURNING id, pfa_id, version, data, (xmax = 0) AS inserted
+       ), history AS (
+         INSERT INTO pfa_record_history (record_id, organization_id, pfa_id, version, data, source)
+         SELECT id, $1, pfa_id, version, data, $3 FROM upserted
+       )
+       SELECT pfa_id, inserted FROM upserted`,
+      [organizationId, JSON.stringify(rows), source],
     );
-    const repository = manager.getRepository(PfaRecord);
-    if (rows.length === 0) {
-      // Same or older version: the mirror already holds it. Note that PEMS still has the record.
-      await repository.update({ organizationId, pfaId: snapshot.pfaId }, { lastSyncedAt: now, deletedInPemsAt: null });
-      return { record: await repository.findOneByOrFail({ organizationId, pfaId: snapshot.pfaId }), outcome: 'unchanged' as const };
+    const movedIds = new Set(moved.map((row) => row.pfa_id));
+    const unchanged = snapshots.map((snapshot) => snapshot.pfaId).filter((pfaId) => !movedIds.has(pfaId));
+    if (unchanged.length > 0) {
+      // PEMS still has these at the version we hold: note that we saw them (read sync's deletion check relies on it).
+      await manager.query(
+        `UPDATE pfa_records SET last_synced_at = now(), deleted_in_pems_at = NULL WHERE organization_id = $1 AND pfa_id = ANY($2::text[])`,
+        [organizationId, unchanged],
+      );
     }
-    const [{ id, inserted }] = rows;
-    await manager.getRepository(PfaRecordHistory).insert({ recordId: id, organizationId, pfaId: snapshot.pfaId, version: snapshot.version, data: snapshot.data, source });
-    return { record: await repository.findOneByOrFail({ id }), outcome: inserted ? ('created' as const) : ('updated' as const) };
+    const created = moved.filter((row) => row.inserted).length;
+    return { created, updated: moved.length - created, unchanged: unchanged.length };
   }
+}
+
+function newestPerRecord(snapshots: PemsRecordSnapshot[]): PemsRecordSnapshot[] {
+  const newest = new Map<string, PemsRecordSnapshot>();
+  for (const snapshot of snapshots) {
+    const seen = newest.get(snapshot.pfaId);
+    if (!seen || seen.version < snapshot.version) newest.set(snapshot.pfaId, snapshot);
+  }
+  return [...newest.values()];
 }

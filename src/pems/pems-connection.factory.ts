@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { CredentialsCipher } from '../organizations/credentials-cipher.service';
+import { ApiServer } from '../organizations/entities/api-server.entity';
+import { PemsConnection } from './client/pems-client.types';
+import { PemsException } from './pems-errors';
+
+export interface OrganizationConnection {
+  server: ApiServer;
+  connection: PemsConnection;
+}
+
+/** Turns an organization's stored API server into what the PEMS client needs: credentials decrypted, defaults applied. */
+@Injectable()
+export class PemsConnectionFactory {
+  constructor(
+    @InjectRepository(ApiServer) private readonly servers: Repository<ApiServer>,
+    private readonly cipher: CredentialsCipher,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The organization's active server; 409 when it has none (or, with `forWriting`, none that may write). */
+  async forOrganization(organizationId: string, options: { forWriting?: boolean } = {}): Promise<OrganizationConnection> {
+    const server = await this.servers.findOne({ where: { organizationId, isActive: true }, relations: { organization: true } });
+    if (!server) throw PemsException.noApiServer('active');
+    if (options.forWriting && !server.writeEnabled) throw PemsException.noApiServer('write-enabled');
+    return { server, connection: this.connect(server) };
+  }
+
+  connect(server: ApiServer): PemsConnection {
+    if (!server.organization) throw new Error('connect() needs the API server loaded with its organization');
+    const credentials = this.cipher.decrypt(server.credentialsEncrypted);
+    return {
+      baseUrl: server.baseUrl,
+      tenant: server.tenant,
+      organizationCode: server.organization.code,
+      authType: server.authType,
+      username: credentials.username,
+      password: credentials.password,
+      apiKey: credentials.apiKey,
+      timeoutMs: server.timeoutMs ?? this.config.PEMS_REQUEST_TIMEOUT_MS,
+      rateLimitPerSecond: server.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT,
+      fieldMap: server.fieldMap,
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { HttpModule } from '@nestjs/axios';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiServer } from '../organizations/entities/api-server.entity';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PfaModule } from '../pfa/pfa.module';
+import { PemsRateLimiter } from './client/pems-rate-limiter';
+import { PemsWriteApiClient } from './client/pems-write-api.client';
+import { PemsConnectionFactory } from './pems-connection.factory';
+import { PostgresPemsRateLimiter } from './rate-limit/postgres-pems-rate-limiter';
+import { PemsReadSyncController } from './read-sync/pems-read-sync.controller';
+import { PemsReadSyncScheduler } from './read-sync/pems-read-sync.scheduler';
+import { PemsReadSyncService } from './read-sync/pems-read-sync.service';
+
+/** Everything that speaks to PEMS: the client, the shared rate limiter, read sync. */
+@Module({
+  imports: [HttpModule, TypeOrmModule.forFeature([ApiServer]), OrganizationsModule, PfaModule],
+  controllers: [PemsReadSyncController],
+  providers: [
+    PemsWriteApiClient,
+    PostgresPemsRateLimiter,
+    { provide: PemsRateLimiter, useExisting: PostgresPemsRateLimiter },
+    PemsConnectionFactory,
+    PemsReadSyncService,
+    PemsReadSyncScheduler,
+  ],
+  exports: [PemsWriteApiClient, PostgresPemsRateLimiter, PemsConnectionFactory, PemsReadSyncService],
+})
+export class PemsModule {}

@@ -1,0 +1,22 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../auth/authenticated.decorator';
+import { ReadSyncReportDto, ReadSyncRequestDto } from './dto/read-sync.dto';
+import { PemsReadSyncService } from './pems-read-sync.service';
+
+@ApiTags('pems')
+@Controller('pems/read-sync')
+export class PemsReadSyncController {
+  constructor(private readonly readSync: PemsReadSyncService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ permission: 'perm_Sync' })
+  @ApiOperation({ summary: "Pull the organization's PEMS records into the mirror now; answers when done, with counts" })
+  @ApiOkResponse({ type: ReadSyncReportDto })
+  @ApiConflictResponse({ description: 'No active PEMS API server, or a read sync of the organization is running already' })
+  @ApiBadGatewayResponse({ description: 'PEMS failed during the sync; the pages read so far are kept' })
+  sync(@Body() body: ReadSyncRequestDto): Promise<ReadSyncReportDto> {
+    return this.readSync.syncOrganization(body.organizationId);
+  }
+}
