@@ -9,6 +9,7 @@ export class PemsRateLimits1764000000001 implements MigrationInterface {
       CREATE TABLE pems_rate_limits (
         tenant_key varchar(2300) PRIMARY KEY,
         next_slot_at timestamptz NOT NULL,
+        last_slot_at timestamptz NOT NULL,
         paused_until timestamptz
       )`);
   }

@@ -76,8 +76,17 @@ export class AuthGuard implements CanActivate {
 
   private async organizationOf(source: OrganizationSource, request: AuthenticatedRequest): Promise<string> {
     if (source === 'request') {
+      // The handler reads the organization from its query or its body; both are checked, and
+      // two different values are refused, so that it can never act on one the guard did not check.
       const fromQuery = request.query?.organizationId;
-      const given = fromQuery !== undefined ? fromQuery : (request.body as Record<string, unknown> | undefined)?.organizationId;
+      const body = request.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body === 'object' ? body.organizationId : undefined;
+      if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) {
+        throw new RequestValidationException([
+          { field: 'organizationId', code: 'INVALID_VALUE', message: 'organizationId is given in both the query and the body, with different values' },
+        ]);
+      }
+      const given = fromQuery !== undefined ? fromQuery : fromBody;
       if (given === undefined || given === null || given === '') {
         throw new RequestValidationException([{ field: 'organizationId', code: 'MISSING_REQUIRED_FIELD', message: 'organizationId is required' }]);
       }

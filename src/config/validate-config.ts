@@ -40,8 +40,14 @@ export function validateConfig(env: NodeJS.ProcessEnv): AppConfig {
 
 function describe(error: ValidationError, raw: Record<string, string>): string[] {
   const given = raw[error.property];
-  const shown = given === undefined ? '' : ` (got "${error.property.includes('SECRET') || error.property.includes('KEY') ? '***' : given}")`;
+  const shown = given === undefined ? '' : ` (got "${shownValue(error.property, given)}")`;
   return Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}${shown}`);
+}
+
+/** Secrets are never echoed; a URL keeps its shape with the password masked. */
+function shownValue(name: string, value: string): string {
+  if (name.includes('SECRET') || name.includes('KEY')) return '***';
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }
 
 function isBase64Key(value: string): boolean {

@@ -37,9 +37,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const correlationId = request.correlationId ?? randomUUID();
     const body = this.toBody(exception, correlationId);
 
-    if (body.statusCode >= 500) {
+    const where = `${request.method} ${request.originalUrl?.split('?')[0]} id=${correlationId}`;
+    if (exception instanceof AppException && body.statusCode >= 500) {
+      this.logger.warn(`${where} answered ${body.statusCode}: ${exception.message}`);
+    } else if (body.statusCode >= 500) {
       const detail = exception instanceof Error ? exception.stack ?? exception.message : String(exception);
-      this.logger.error(`Unhandled error on ${request.method} ${request.originalUrl?.split('?')[0]} id=${correlationId}`, detail);
+      this.logger.error(`Unhandled error on ${where}`, detail);
     }
     if (response.headersSent) {
       response.end();

@@ -8,16 +8,31 @@ import { PemsRateLimiter } from '../client/pems-rate-limiter';
  * Keeps every PEMS tenant under its requests-per-second limit across all instances of the
  * app, by handing out send slots from one row per tenant in PostgreSQL (docs/rate-limiting.md).
  *
- * Each call reserves the tenant's next free slot with one atomic upsert and sleeps until it:
- * slots are `spacing` apart, so sends are spread evenly instead of released in bursts, and
- * because the database clock decides, instances with skewed clocks still agree. The spacing
- * carries a small margin over 1/rate so that a send that wakes a few milliseconds late can
- * never put two slots' worth of requests into one PEMS second.
+ * - Each call reserves the tenant's next free slot with one atomic upsert. Slots are
+ *   `spacing` apart on the database's clock, so sends are spread evenly, never released in
+ *   bursts, and every instance agrees on them.
+ * - The caller sleeps until its slot. One that wakes more than MAX_LATENESS_MS late (a
+ *   busy event loop) gives the slot up and reserves another: a late send followed by
+ *   punctual ones is the only way the sends of one second could exceed the limit, and the
+ *   spacing's margin absorbs lateness up to that bound.
+ * - A send can also be late on its way out: the first requests of a process, and the first
+ *   after a quiet spell (new connection, TLS, code not yet optimised), took 15-30 ms here
+ *   against 1-3 ms once warm. Such a send gets an empty slot after its own, so it may arrive
+ *   up to a whole spacing late harmlessly. That costs COLD_SENDS slots when a process
+ *   starts and one per quiet spell, nothing while a backlog drains.
  */
 @Injectable()
 export class PostgresPemsRateLimiter extends PemsRateLimiter {
-  /** A send may wake this much later than its slot (timer and event-loop lag) without breaking the limit. */
-  static readonly SPACING_MARGIN = 0.015;
+  /** Slots are this much more than 1/rate apart: room for MAX_LATENESS_MS plus the request's own way to PEMS. */
+  static readonly SPACING_MARGIN = 0.02;
+  static readonly MAX_LATENESS_MS = 8;
+  static readonly COLD_SENDS = 5;
+  private static readonly OFFSET_SAMPLES = 32;
+
+  /** Recent estimates of (database clock - local clock); the largest is the least delayed. */
+  private readonly offsetSamples: number[] = [];
+  /** Sends this process has made per tenant, up to COLD_SENDS: after that its connections and code paths are warm. */
+  private readonly sendsPerTenant = new Map<string, number>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();
@@ -28,36 +43,59 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
   }
 
   async acquire(tenantKey: string, ratePerSecond: number): Promise<void> {
-    const [wait] = await this.reserve(tenantKey, ratePerSecond, 1);
-    if (wait > 0) await sleep(wait);
+    for (;;) {
+      const sent = this.sendsPerTenant.get(tenantKey) ?? 0;
+      const cold = sent < PostgresPemsRateLimiter.COLD_SENDS;
+      if (cold) this.sendsPerTenant.set(tenantKey, sent + 1);
+      const [slot] = await this.reserve(tenantKey, ratePerSecond, 1, cold);
+      const wait = slot - Date.now();
+      if (wait > 0) await sleep(wait);
+      if (Date.now() - slot <= PostgresPemsRateLimiter.MAX_LATENESS_MS) return;
+    }
   }
 
   /**
-   * Reserves `count` consecutive slots and returns, for each, how many milliseconds from now
-   * it starts. A paused tenant (Retry-After) hands out slots only after the pause.
+   * Reserves `count` consecutive slots and returns when each starts, in local epoch
+   * milliseconds. A paused tenant (Retry-After) hands out slots only after the pause. With
+   * `cold`, or when the tenant was idle, one empty slot follows the reserved ones.
    */
-  async reserve(tenantKey: string, ratePerSecond: number, count: number): Promise<number[]> {
+  async reserve(tenantKey: string, ratePerSecond: number, count: number, cold = false): Promise<number[]> {
     const spacingMs = PostgresPemsRateLimiter.spacingMs(ratePerSecond);
-    const rows: Array<{ first_wait_ms: string | number }> = await this.dataSource.query(
-      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at)
-       VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 * $3 / 1000))
-       ON CONFLICT (tenant_key) DO UPDATE SET next_slot_at =
-         GREATEST(limits.next_slot_at, limits.paused_until, clock_timestamp()) + make_interval(secs => $2::float8 * $3 / 1000)
-       RETURNING EXTRACT(EPOCH FROM (limits.next_slot_at - clock_timestamp())) * 1000 - $2::float8 * $3 AS first_wait_ms`,
-      [tenantKey, spacingMs, count],
+    const rows: Array<{ first_slot_ms: string | number; db_now_ms: string | number }> = await this.dataSource.query(
+      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at, last_slot_at)
+       VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 * ($3 + 1) / 1000), clock_timestamp())
+       ON CONFLICT (tenant_key) DO UPDATE SET
+         last_slot_at = GREATEST(limits.next_slot_at, limits.paused_until, clock_timestamp()),
+         next_slot_at = GREATEST(limits.next_slot_at, limits.paused_until, clock_timestamp())
+           + make_interval(secs => $2::float8 * ($3 + CASE WHEN $4 OR limits.next_slot_at < clock_timestamp() THEN 1 ELSE 0 END) / 1000)
+       RETURNING EXTRACT(EPOCH FROM limits.last_slot_at) * 1000 AS first_slot_ms,
+                 EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS db_now_ms`,
+      [tenantKey, spacingMs, count, cold],
     );
-    const first = Number(rows[0].first_wait_ms);
-    return Array.from({ length: count }, (_, index) => Math.max(0, first + index * spacingMs));
+    const offset = this.observeOffset(Number(rows[0].db_now_ms), Date.now());
+    const first = Number(rows[0].first_slot_ms) - offset;
+    return Array.from({ length: count }, (_, index) => first + index * spacingMs);
   }
 
   /** PEMS said Retry-After: nobody sends to this tenant, from any instance, until it has passed. */
   async pause(tenantKey: string, milliseconds: number): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at, paused_until)
-       VALUES ($1, clock_timestamp(), clock_timestamp() + make_interval(secs => $2::float8 / 1000))
+      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at, last_slot_at, paused_until)
+       VALUES ($1, clock_timestamp(), clock_timestamp(), clock_timestamp() + make_interval(secs => $2::float8 / 1000))
        ON CONFLICT (tenant_key) DO UPDATE SET paused_until =
          GREATEST(limits.paused_until, clock_timestamp() + make_interval(secs => $2::float8 / 1000))`,
       [tenantKey, milliseconds],
     );
+  }
+
+  /**
+   * Slot times come from the database's clock; this instance's clock may differ. Each answer
+   * gives a sample (database time - local arrival time) that undershoots the true offset by
+   * the answer's delay, so the largest recent sample is the best estimate.
+   */
+  private observeOffset(databaseNow: number, localNow: number): number {
+    this.offsetSamples.push(databaseNow - localNow);
+    if (this.offsetSamples.length > PostgresPemsRateLimiter.OFFSET_SAMPLES) this.offsetSamples.shift();
+    return Math.max(...this.offsetSamples);
   }
 }

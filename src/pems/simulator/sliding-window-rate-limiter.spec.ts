@@ -1,0 +1,27 @@
+import { SlidingWindowRateLimiter } from './sliding-window-rate-limiter';
+
+describe('SlidingWindowRateLimiter', () => {
+  it('allows N requests in any one-second window and counts refused ones', () => {
+    const limiter = new SlidingWindowRateLimiter(3);
+    expect([0, 100, 200, 300].map((at) => limiter.hit('t', at).allowed)).toEqual([true, true, true, false]);
+    // At 1000 the hit of 0 has left the window, but the refused one of 300 is still in it.
+    expect(limiter.hit('t', 1000).allowed).toBe(false);
+    expect(limiter.hit('t', 1400).allowed).toBe(true);
+  });
+
+  it('says in whole seconds, at least 1, when a request would be accepted again', () => {
+    const limiter = new SlidingWindowRateLimiter(2);
+    limiter.hit('t', 0);
+    limiter.hit('t', 10);
+    expect(limiter.hit('t', 20)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
+
+  it('keeps tenants apart and takes per-tenant limits and no limit', () => {
+    const limiter = new SlidingWindowRateLimiter(1);
+    limiter.setLimit(null, 'free');
+    expect(limiter.hit('a', 0).allowed).toBe(true);
+    expect(limiter.hit('b', 0).allowed).toBe(true);
+    expect(limiter.hit('a', 1).allowed).toBe(false);
+    expect(Array.from({ length: 50 }, (_, i) => limiter.hit('free', i).allowed).every(Boolean)).toBe(true);
+  });
+});

@@ -1,0 +1,80 @@
+import { Organization } from '../src/organizations/entities/organization.entity';
+import { PemsWriteApiClient } from '../src/pems/client/pems-write-api.client';
+import { PemsConnectionFactory } from '../src/pems/pems-connection.factory';
+import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
+import { cleanDatabase } from './support/clean-database';
+import { Fixtures } from './support/fixtures';
+import { connectToSimulator, maxRequestsInAnySecond, startSimulator } from './support/pems-simulator-fixture';
+import { TestApp, createTestApp } from './support/test-app';
+
+/**
+ * The PEMS rate limit (10/s per tenant) holds for every call, from one instance and from two
+ * instances on one database, and for two organizations that share a tenant; and the budget
+ * is used, not wasted.
+ */
+describe('PEMS rate limit (e2e)', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let simulator: PemsSimulator;
+  let baseUrl: string;
+  let rio: Organization;
+  let lisbon: Organization;
+
+  beforeAll(async () => {
+    first = await createTestApp();
+    second = await createTestApp();
+    ({ simulator, baseUrl } = await startSimulator());
+    await cleanDatabase(first.dataSource);
+    const fixtures = new Fixtures(first);
+    rio = await fixtures.organization('RIO');
+    lisbon = await fixtures.organization('LIS');
+    simulator.seed('RIO', 20);
+    simulator.seed('LIS', 20);
+    await connectToSimulator(first, rio, baseUrl);
+    await connectToSimulator(first, lisbon, baseUrl);
+  });
+  beforeEach(() => simulator.clearLog());
+  afterAll(async () => {
+    await simulator.stop();
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  /** `count` record reads fired at once through the given instance's client. */
+  async function burst(app: TestApp, organization: Organization, count: number): Promise<void> {
+    const { connection } = await app.app.get(PemsConnectionFactory).forOrganization(organization.id);
+    const client = app.app.get(PemsWriteApiClient);
+    await Promise.all(Array.from({ length: count }, (_, index) => client.getRecord(connection, `PFA-${10001 + (index % 20)}`)));
+  }
+
+  function expectWithinLimitAndBusy(expectedRequests: number, startedAt: number) {
+    const log = simulator.getLog();
+    expect(log).toHaveLength(expectedRequests);
+    expect(log.filter((entry) => entry.status !== 200)).toEqual([]);
+    expect(maxRequestsInAnySecond(log)).toBeLessThanOrEqual(10);
+    // Evenly spread: no two sends closer than 90 ms (1/rate, less the timer's jitter).
+    const times = log.map((entry) => entry.at).sort((a, b) => a - b);
+    const gaps = times.slice(1).map((time, index) => time - times[index]);
+    expect(Math.min(...gaps)).toBeGreaterThan(90);
+    // And used: the whole burst took about count/rate seconds, not more.
+    const elapsed = Date.now() - startedAt;
+    expect(elapsed).toBeLessThan(((expectedRequests - 1) / 10) * 1000 * 1.1 + 500);
+  }
+
+  it('spreads 30 concurrent calls of one instance at 10/s', async () => {
+    const started = Date.now();
+    await burst(first, rio, 30);
+    expectWithinLimitAndBusy(30, started);
+  });
+
+  it('shares the budget between two instances on one database', async () => {
+    const started = Date.now();
+    await Promise.all([burst(first, rio, 20), burst(second, rio, 20)]);
+    expectWithinLimitAndBusy(40, started);
+  });
+
+  it('shares the budget between two organizations of one tenant', async () => {
+    const started = Date.now();
+    await Promise.all([burst(first, rio, 15), burst(second, lisbon, 15)]);
+    expectWithinLimitAndBusy(30, started);
+  });
+});

@@ -1,0 +1,275 @@
+import request from 'supertest';
+import { Organization } from '../../src/organizations/entities/organization.entity';
+import { OrganizationsService } from '../../src/organizations/organizations.service';
+import { ModificationDto } from '../../src/pfa/dto/pfa-record.dto';
+import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
+import { PfaModificationsService } from '../../src/pfa/pfa-modifications.service';
+import { Permission } from '../../src/users/entities/user-organization.entity';
+import { Fixtures, TestUser, craneData } from './fixtures';
+import { TestApp } from './test-app';
+
+/**
+ * Every endpoint of the API in one table, read by the authorization matrix, the malformed
+ * request suite and the OpenAPI check. A new endpoint is one more row in ENDPOINTS: its
+ * route as the controller declares it, who may call it, where the guard finds the
+ * organization, and a request that a caller holding the permission gets `allowed` for.
+ */
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Where the organization whose permission is checked comes from. */
+export type OrganizationFrom =
+  /** `?organizationId=`: a non-member gets 403. */
+  | 'query'
+  /** `organizationId` in the JSON body: a non-member gets 403. */
+  | 'body'
+  /** The route parameter is the organization's id (admin routes): a non-member gets 404. */
+  | 'param'
+  /** The organization of the resource addressed by the route parameter: a non-member gets 404. */
+  | 'resource';
+
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'any user' }
+  | { kind: 'superadmin' }
+  | { kind: 'permission'; permission: Permission; organizationFrom: OrganizationFrom };
+
+export const PUBLIC: Access = { kind: 'public' };
+export const ANY_USER: Access = { kind: 'any user' };
+export const SUPERADMIN: Access = { kind: 'superadmin' };
+export const needs = (permission: Permission, organizationFrom: OrganizationFrom): Access => ({ kind: 'permission', permission, organizationFrom });
+
+/**
+ * The data every row's builders draw on: organization A (where the callers' rights are
+ * checked) and B (the other one), each with a record, an edit waiting in it and a PEMS API
+ * server; and `member`, a plain member of A (the author of A's edit, a target for member
+ * changes, and the login of the login row).
+ */
+export interface CatalogueContext {
+  organization: Organization;
+  otherOrganization: Organization;
+  record: PfaRecord;
+  otherRecord: PfaRecord;
+  modification: ModificationDto;
+  otherModification: ModificationDto;
+  member: TestUser;
+  /** A fresh name on each call, for rows that create something with a unique key. */
+  unique(prefix: string): string;
+}
+
+export interface Endpoint {
+  method: HttpMethod;
+  /** As the router declares it, with the /api prefix: '/api/pfa/:id'. */
+  route: string;
+  access: Access;
+  params?: (context: CatalogueContext) => Record<string, string>;
+  query?: (context: CatalogueContext) => Record<string, string | number>;
+  body?: (context: CatalogueContext) => Record<string, unknown>;
+  /** Fields of `query` or `body` that may be left out (null is not an error for them). */
+  optional?: string[];
+  /** What a caller holding the permission gets for the request the builders make. */
+  allowed: number;
+}
+
+export const ENDPOINTS: Endpoint[] = [
+  {
+    method: 'post',
+    route: '/api/auth/login',
+    access: PUBLIC,
+    body: (context) => ({ username: context.member.user.username, password: context.member.password }),
+    allowed: 200,
+  },
+  { method: 'get', route: '/api/auth/me', access: ANY_USER, allowed: 200 },
+  {
+    method: 'get',
+    route: '/api/pfa',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, search: 'crane', page: 1, pageSize: 20 }),
+    optional: ['search', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pfa/:id',
+    access: needs('perm_Read', 'resource'),
+    params: (context) => ({ id: context.record.id }),
+    allowed: 200,
+  },
+  {
+    method: 'patch',
+    route: '/api/pfa/:id',
+    access: needs('perm_Edit', 'resource'),
+    params: (context) => ({ id: context.record.id }),
+    body: () => ({ changes: { monthlyRate: 14500 }, changeReason: 'Longer hire' }),
+    optional: ['changeReason'],
+    allowed: 201,
+  },
+  {
+    method: 'get',
+    route: '/api/pfa/modifications',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, status: 'pending', recordId: context.record.id, page: 1, pageSize: 20 }),
+    optional: ['status', 'recordId', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'delete',
+    route: '/api/pfa/modifications/:id',
+    access: needs('perm_Edit', 'resource'),
+    params: (context) => ({ id: context.modification.id }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/admin/organizations',
+    access: SUPERADMIN,
+    body: (context) => ({ code: context.unique('ORG'), name: 'A new project' }),
+    allowed: 201,
+  },
+  {
+    method: 'get',
+    route: '/api/admin/organizations/:id/api-server',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    allowed: 200,
+  },
+  {
+    method: 'put',
+    route: '/api/admin/organizations/:id/api-server',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    body: () => ({
+      name: 'PEMS production',
+      baseUrl: 'https://pems.example.com/axis/restservices',
+      tenant: 'ACME_PRD',
+      authType: 'basic',
+      username: 'svc-pems',
+      password: 'a-new-pems-password',
+      writeEnabled: true,
+      rateLimitPerSecond: 5,
+      fieldMap: { monthlyRate: 'PFS_F_MONTHLYRATE' },
+    }),
+    optional: ['username', 'password', 'writeEnabled', 'rateLimitPerSecond', 'fieldMap'],
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/admin/users',
+    access: needs('perm_Admin', 'body'),
+    body: (context) => ({
+      username: context.unique('user'),
+      email: 'new.user@example.com',
+      password: 'a long enough password',
+      organizationId: context.organization.id,
+      permissions: ['perm_Read', 'perm_Edit'],
+    }),
+    allowed: 201,
+  },
+  {
+    method: 'put',
+    route: '/api/admin/organizations/:id/members/:userId',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id, userId: context.member.user.id }),
+    body: () => ({ permissions: ['perm_Read', 'perm_Sync'] }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/read-sync',
+    access: needs('perm_Sync', 'body'),
+    body: (context) => ({ organizationId: context.organization.id }),
+    // The context's PEMS servers point at a closed loopback port: the sync is let through and PEMS is unreachable.
+    allowed: 502,
+  },
+  { method: 'get', route: '/health', access: PUBLIC, allowed: 200 },
+];
+
+export const endpointName = (endpoint: Endpoint): string => `${endpoint.method.toUpperCase()} ${endpoint.route}`;
+
+/** The route with its parameters filled in; a parameter left out of `params` stays as written. */
+export function pathOf(endpoint: Endpoint, params: Record<string, string> = {}): string {
+  return endpoint.route.replace(/:([A-Za-z]+)/g, (whole, name: string) => (name in params ? encodeURIComponent(params[name]) : whole));
+}
+
+/** The path as an OpenAPI document names it: '/api/pfa/{id}'. */
+export const openApiPathOf = (endpoint: Endpoint): string => endpoint.route.replace(/:([A-Za-z]+)/g, '{$1}');
+
+export interface RequestOverrides {
+  token?: string;
+  params?: Record<string, string>;
+  query?: Record<string, unknown> | string;
+  body?: unknown;
+  /** Sent as it is, with `contentType` (application/json unless given). */
+  rawBody?: string;
+  contentType?: string;
+}
+
+/** The row's request, with anything overridden; a raw query string is appended as it is. */
+export function send(testApp: TestApp, endpoint: Endpoint, context: CatalogueContext, overrides: RequestOverrides = {}): request.Test {
+  const params = overrides.params ?? endpoint.params?.(context) ?? {};
+  let path = pathOf(endpoint, params);
+  const query = 'query' in overrides ? overrides.query : endpoint.query?.(context);
+  if (typeof query === 'string') path += `?${query}`;
+  let call = request(testApp.app.getHttpServer())[endpoint.method](path);
+  if (query && typeof query === 'object') call = call.query(query as Record<string, string>);
+  if (overrides.token) call = call.set('Authorization', `Bearer ${overrides.token}`);
+  if (overrides.rawBody !== undefined) return call.set('Content-Type', overrides.contentType ?? 'application/json').send(overrides.rawBody);
+  const body = 'body' in overrides ? overrides.body : endpoint.body?.(context);
+  return body === undefined ? call : call.send(body as object);
+}
+
+/**
+ * The same context seen from B: its organization, record and edit where A's were. A row's
+ * `params` built from it address B's resources. A new pair of resources added to the
+ * context is swapped here too.
+ */
+export function mirrored(context: CatalogueContext): CatalogueContext {
+  return {
+    ...context,
+    organization: context.otherOrganization,
+    otherOrganization: context.organization,
+    record: context.otherRecord,
+    otherRecord: context.record,
+    modification: context.otherModification,
+    otherModification: context.modification,
+  };
+}
+
+/** A closed port on loopback: a call to PEMS fails at once, without a timeout. */
+export const UNREACHABLE_PEMS = 'http://127.0.0.1:9/axis/restservices';
+
+/** Organizations A and B, each with a PEMS API server, a record and a pending edit of it; see CatalogueContext. */
+export async function buildCatalogueContext(testApp: TestApp, fixtures: Fixtures): Promise<CatalogueContext> {
+  const organization = await fixtures.organization('ALPHA');
+  const otherOrganization = await fixtures.organization('BRAVO');
+  const member = await fixtures.user('member', [[organization, ['perm_Read', 'perm_Edit']]]);
+  const otherMember = await fixtures.user('other-member', [[otherOrganization, ['perm_Read', 'perm_Edit']]]);
+  const organizations = testApp.app.get(OrganizationsService);
+  for (const [target, tenant] of [[organization, 'ALPHA_PRD'], [otherOrganization, 'BRAVO_PRD']] as const) {
+    await organizations.upsertApiServer(target.id, {
+      name: `${tenant} server`,
+      baseUrl: UNREACHABLE_PEMS,
+      tenant,
+      authType: 'basic',
+      username: 'svc-pems',
+      password: `${tenant}-secret-password`,
+      writeEnabled: true,
+    });
+  }
+  const record = await fixtures.record(organization, 'PFA-1001', craneData(), 3);
+  const otherRecord = await fixtures.record(otherOrganization, 'PFA-9001', craneData(), 5);
+  const edits = testApp.app.get(PfaModificationsService);
+  const modification = await edits.edit(record.id, member.user, { changes: { model: 'LR 1350' } });
+  const otherModification = await edits.edit(otherRecord.id, otherMember.user, { changes: { model: 'LR 1350' } });
+  let counter = 0;
+  return {
+    organization,
+    otherOrganization,
+    record,
+    otherRecord,
+    modification,
+    otherModification,
+    member,
+    unique: (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}`,
+  };
+}
