@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -47,6 +47,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const clusterDir = join(dataDir, 'postgres');
   const database = options.database ?? 'pems_sync';
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  assertReachableByPostgresUser(dataDir);
   const password = readOrCreatePassword(dataDir);
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
   const ownerFile = join(dataDir, 'postgres.owner');
@@ -101,6 +102,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (readOwner(ownerFile) === process.pid) writeFileSync(ownerFile, '');
     },
   };
+}
+
+/**
+ * As root, the server runs as the `postgres` system user, which must be able to pass through
+ * every folder above the data folder. A clone inside a private folder (mode 700) is the
+ * usual trap; say so plainly instead of letting initdb fail obscurely.
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let folder = dataDir; ; folder = dirname(folder)) {
+    const { mode, uid } = statSync(folder);
+    if (uid === 0 && (mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${folder}. Allow it (chmod o+x ${folder}) or set DATA_DIR to a folder it can reach, e.g. /var/lib/pems-sync.`,
+      );
+    }
+    if (folder === dirname(folder)) return;
+  }
 }
 
 function readOrCreatePassword(dataDir: string): string {
