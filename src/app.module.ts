@@ -10,7 +10,11 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { ConflictModule } from './conflicts/conflict.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PemsModule } from './pems/pems.module';
+import { SyncEventsModule } from './sync-events/sync-events.module';
+import { WriteSyncModule } from './write-sync/write-sync.module';
 import { PfaModule } from './pfa/pfa.module';
 import { UsersModule } from './users/users.module';
 import { ValidationModule } from './validation/validation.module';
@@ -27,6 +31,10 @@ import { ValidationModule } from './validation/validation.module';
     ValidationModule,
     PfaModule,
     PemsModule,
+    SyncEventsModule,
+    MetricsModule,
+    ConflictModule,
+    WriteSyncModule,
     HealthModule,
     DemoModule,
   ],

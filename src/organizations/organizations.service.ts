@@ -64,6 +64,8 @@ export class OrganizationsService {
     if (credentialsChanged) {
       server.credentialsEncrypted = this.cipher.encrypt(credentials);
       server.credentialsUpdatedAt = new Date();
+      // New credentials end a pause caused by PEMS rejecting the old ones.
+      Object.assign(server, { authFailedAt: null, authPausedUntil: null, authFailureMessage: null });
     }
     if (existing && !credentialsChanged && stableJson(comparable(server)) === before) {
       return { server: this.toApiServerDto(existing), outcome: 'unchanged' };
@@ -84,6 +86,8 @@ export class OrganizationsService {
       username: server.authType === 'basic' ? credentials.username ?? null : null,
       hasCredentials: server.authType === 'basic' ? Boolean(credentials.username && credentials.password) : Boolean(credentials.apiKey),
       credentialsUpdatedAt: server.credentialsUpdatedAt,
+      authPausedUntil: server.authFailedAt ? server.authPausedUntil : null,
+      authFailureMessage: server.authFailedAt ? server.authFailureMessage : null,
       writeEnabled: server.writeEnabled,
       isActive: server.isActive,
       rateLimitPerSecond: server.rateLimitPerSecond,

@@ -16,7 +16,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   Object.assign(process.env, env);
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+    // TEST_LOG=1 shows the app's own log lines while a test runs.
+    const app = moduleRef.createNestApplication({ logger: process.env.TEST_LOG ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] });
     configureApp(app);
     await app.init();
     return { app, dataSource: app.get(DataSource), close: () => app.close() };

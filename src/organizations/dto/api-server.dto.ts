@@ -78,6 +78,9 @@ export class ApiServerDto {
   username: string | null;
   hasCredentials: boolean;
   credentialsUpdatedAt: Date;
+  /** Set while writes are paused because PEMS rejected the credentials; a PUT with new credentials ends it. */
+  authPausedUntil: Date | null;
+  authFailureMessage: string | null;
   writeEnabled: boolean;
   isActive: boolean;
   rateLimitPerSecond: number | null;

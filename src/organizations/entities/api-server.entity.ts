@@ -53,6 +53,17 @@ export class ApiServer {
   @Column({ name: 'field_map', type: 'jsonb', nullable: true })
   fieldMap: Record<string, string> | null;
 
+  /** When PEMS last rejected the credentials; cleared by a successful call or new credentials. */
+  @Column({ name: 'auth_failed_at', type: 'timestamptz', nullable: true })
+  authFailedAt: Date | null;
+
+  /** No writes to this server until then (PEMS_AUTH_PAUSE_MS after a 401); then one probe. */
+  @Column({ name: 'auth_paused_until', type: 'timestamptz', nullable: true })
+  authPausedUntil: Date | null;
+
+  @Column({ name: 'auth_failure_message', type: 'text', nullable: true })
+  authFailureMessage: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { returningRows } from '../../database/returning-rows';
 import { PfaMirrorService } from '../../pfa/pfa-mirror.service';
 import { PemsApiError } from '../client/pems-api.error';
 import { PemsWriteApiClient } from '../client/pems-write-api.client';
@@ -72,16 +73,14 @@ export class PemsReadSyncService {
       if (page.nextCursor !== null && page.nextCursor <= cursor) throw PemsException.unavailable(`the grid's next cursor ${page.nextCursor} does not move past ${cursor}`);
       cursor = page.nextCursor;
     }
-    // A SELECT around the UPDATE, because TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
-    const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
-      `WITH marked AS (
-         UPDATE pfa_records SET deleted_in_pems_at = now(), updated_at = now()
-         WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
-         RETURNING id)
-       SELECT count(*)::int AS count FROM marked`,
+    const marked = await returningRows<{ id: string }>(
+      this.dataSource,
+      `UPDATE pfa_records SET deleted_in_pems_at = now(), updated_at = now()
+       WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
+       RETURNING id`,
       [organizationId, startedAt],
     );
-    report.markedDeleted = count;
+    report.markedDeleted = marked.length;
     const finishedAt = new Date();
     const result = { ...report, startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() };
     this.logger.log(

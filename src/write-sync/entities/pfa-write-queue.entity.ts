@@ -73,4 +73,12 @@ export class PfaWriteQueueItem {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Insertion order: a record's items are sent in this order. */
+  @Column({ type: 'bigint', insert: false, update: false, transformer: { to: (value: unknown) => value, from: (value: string | null) => (value === null ? null : Number(value)) } })
+  seq: number;
+
+  /** Sends again on a newer version after a conflict check found no overlap; not retries. */
+  @Column({ name: 'resend_count', type: 'integer', default: 0 })
+  resendCount: number;
 }

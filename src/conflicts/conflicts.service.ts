@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
+import { FieldError, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
+import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
+import { PfaRecord } from '../pfa/entities/pfa-record.entity';
+import { effectiveData } from '../pfa/effective-record';
+import { SyncEventsService } from '../sync-events/sync-events.service';
+import { User } from '../users/entities/user.entity';
+import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
+import { PfaValidationService } from '../validation/pfa-validation.service';
+import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';
+import { WriteQueueService } from '../write-sync/write-queue.service';
+import { ConflictException } from './conflict-errors';
+import { ConflictDto, ConflictListDto, ListConflictsQueryDto, ResolveConflictDto, ResolveConflictResponseDto } from './dto/conflict.dto';
+import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
+
+/** The conflicts people resolve (SPEC §8): listed, and resolved each in one transaction that is kept on record. */
+@Injectable()
+export class ConflictsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly validation: PfaValidationService,
+    private readonly queue: WriteQueueService,
+    private readonly events: SyncEventsService,
+  ) {}
+
+  async list(query: ListConflictsQueryDto): Promise<ConflictListDto> {
+    const where: FindOptionsWhere<PfaSyncConflict> = { organizationId: query.organizationId };
+    if (query.status) where.status = query.status;
+    const [conflicts, total] = await this.dataSource.getRepository(PfaSyncConflict).findAndCount({
+      where,
+      relations: { modification: { user: true } },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    });
+    return { conflicts: conflicts.map(toConflictDto), total };
+  }
+
+  /**
+   * Resolves a conflict, once: the row is locked, so of two people resolving at once exactly
+   * one wins and the other gets 409.
+   * - use_pems: PEMS's values stay; the modification is synced with no write.
+   * - use_local / merge: the values (ours, or ours with mergedData over the conflicting
+   *   fields) are validated and queued again on PEMS's version, with PEMS's current values as
+   *   the new base. Fields already equal to PEMS's are not sent; with none left, nothing is.
+   */
+  async resolve(conflictId: string, user: User, input: ResolveConflictDto): Promise<ResolveConflictResponseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const conflict = await manager.getRepository(PfaSyncConflict).findOne({ where: { id: conflictId }, lock: { mode: 'pessimistic_write' } });
+      if (!conflict) throw new NotFoundAppException('Conflict');
+      if (conflict.status === 'resolved') throw ConflictException.alreadyResolved();
+      const modification = await manager.getRepository(PfaModification).findOneOrFail({ where: { id: conflict.modificationId }, lock: { mode: 'pessimistic_write' } });
+      const record = await manager.getRepository(PfaRecord).findOneByOrFail({ organizationId: conflict.organizationId, pfaId: conflict.pfaId });
+      checkMergeInput(input, conflict, modification);
+
+      const resolvedAt = new Date();
+      let appliedChanges: PfaChanges | null = null;
+      if (input.resolution === 'use_pems') {
+        await manager.getRepository(PfaModification).update(modification.id, { status: 'synced', syncedAt: resolvedAt, syncError: null });
+      } else {
+        appliedChanges = await this.requeue(manager, conflict, modification, record, input);
+      }
+
+      Object.assign(conflict, {
+        status: 'resolved',
+        resolution: input.resolution,
+        mergedData: input.resolution === 'merge' ? (input.mergedData ?? null) : null,
+        appliedChanges,
+        resolvedBy: user.id,
+        resolvedAt,
+      });
+      await manager.getRepository(PfaSyncConflict).save(conflict);
+      await this.events.publish(
+        { type: 'conflict.resolved', organizationId: conflict.organizationId, conflictId: conflict.id, modificationId: modification.id, pfaId: conflict.pfaId, detail: input.resolution },
+        manager,
+      );
+      return { success: true, conflictId: conflict.id, resolvedAt: resolvedAt.toISOString(), appliedChanges };
+    });
+  }
+
+  private async requeue(manager: EntityManager, conflict: PfaSyncConflict, modification: PfaModification, record: PfaRecord, input: ResolveConflictDto): Promise<PfaChanges> {
+    const wanted: PfaChanges = input.resolution === 'merge' ? { ...modification.changes, ...input.mergedData } : { ...modification.changes };
+    const others = await manager.getRepository(PfaModification).find({
+      where: { recordId: modification.recordId, status: In(UNSYNCED_MODIFICATION_STATUSES), id: Not(modification.id) },
+      order: { createdAt: 'ASC' },
+    });
+    const before = effectiveData(record.data, others.filter((other) => other.createdAt <= modification.createdAt));
+    const errors = this.validation.validateChanges(before, wanted).filter((error) => error.code !== 'NO_CHANGE');
+    if (errors.length > 0) {
+      const prefixed = errors.map((error) => ({ ...error, field: input.resolution === 'merge' ? `mergedData.${error.field}` : error.field }));
+      if (input.resolution === 'merge') throw ConflictException.mergeInvalid(prefixed);
+      throw new RequestValidationException(prefixed, "Our values no longer pass validation on PEMS's record; resolve with merge or use_pems");
+    }
+
+    const toSend = Object.fromEntries(Object.entries(wanted).filter(([field, value]) => !pfaValuesEqual(record.data[field as keyof PfaData], value)));
+    if (Object.keys(toSend).length === 0) {
+      await manager.getRepository(PfaModification).update(modification.id, { status: 'synced', syncedAt: new Date(), syncError: null });
+      return {};
+    }
+    Object.assign(modification, {
+      changes: toSend,
+      baseValues: Object.fromEntries(Object.keys(toSend).map((field) => [field, record.data[field as keyof PfaData] ?? null])),
+      baseVersion: record.version,
+      status: 'queued',
+      syncError: null,
+    });
+    await manager.getRepository(PfaModification).save(modification);
+    const previous = conflict.queueItemId ? await manager.getRepository(PfaWriteQueueItem).findOneBy({ id: conflict.queueItemId }) : null;
+    await this.queue.enqueue(manager, {
+      organizationId: conflict.organizationId,
+      modificationIds: [modification.id],
+      priority: previous?.priority ?? 5,
+      jobId: previous?.jobId ?? conflict.id,
+    });
+    return toSend;
+  }
+}
+
+function checkMergeInput(input: ResolveConflictDto, conflict: PfaSyncConflict, modification: PfaModification): void {
+  if (input.resolution !== 'merge') {
+    if (input.mergedData !== undefined) {
+      throw new RequestValidationException([{ field: 'mergedData', code: 'UNKNOWN_FIELD', message: 'mergedData goes with resolution merge only' }]);
+    }
+    return;
+  }
+  if (!input.mergedData) throw new RequestValidationException([{ field: 'mergedData', code: 'MISSING_REQUIRED_FIELD', message: 'merge needs mergedData' }]);
+  const errors: FieldError[] = [];
+  for (const field of conflict.conflictFields) {
+    if (!(field in input.mergedData)) errors.push({ field: `mergedData.${field}`, code: 'MISSING_REQUIRED_FIELD', message: `mergedData needs a value for the conflicting field ${field}` });
+  }
+  for (const field of Object.keys(input.mergedData)) {
+    if (!(field in modification.changes)) {
+      errors.push({ field: `mergedData.${field}`, code: 'UNKNOWN_FIELD', message: `${field} is not a field this modification changes` });
+    }
+  }
+  if (errors.length > 0) throw ConflictException.mergeInvalid(errors);
+}
+
+function toConflictDto(conflict: PfaSyncConflict): ConflictDto {
+  const user: User | undefined = conflict.modification?.user;
+  return {
+    id: conflict.id,
+    pfaId: conflict.pfaId,
+    localVersion: conflict.localVersion,
+    pemsVersion: conflict.pemsVersion,
+    conflictFields: conflict.conflictFields,
+    localData: conflict.localData,
+    pemsData: conflict.pemsData,
+    baseData: conflict.baseData,
+    status: conflict.status,
+    createdAt: conflict.createdAt,
+    modifiedBy: user ? { username: user.username, email: user.email } : null,
+    modificationId: conflict.modificationId,
+    resolution: conflict.resolution,
+    resolvedAt: conflict.resolvedAt,
+    appliedChanges: conflict.appliedChanges,
+  };
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+import { SyncStatusDto, SyncStatusQueryDto } from './dto/write-queue.dto';
+import { toQueueItemDto } from './queue-item-view';
+import { WriteSyncWorker } from './write-sync.worker';
+
+/** A worker that has not beaten its heart for this long is taken as stopped. */
+const WORKER_SILENCE_MS = 30_000;
+
+/** GET /api/pems/sync-status: the organization's queue in figures, and whether all is well. */
+@Injectable()
+export class SyncStatusService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly worker: WriteSyncWorker,
+  ) {}
+
+  async status(query: SyncStatusQueryDto): Promise<SyncStatusDto> {
+    const [[counts], [server], [workers]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT
+           (SELECT count(*)::int FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS queued,
+           (SELECT count(*)::int FROM pfa_write_queue WHERE organization_id = $1 AND status = 'processing') AS processing,
+           recent.completed, recent.failed, recent.avg_ms, recent.last_sync_at,
+           (SELECT min(scheduled_at) FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS next_due
+         FROM (
+           SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
+                  count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                  (avg(EXTRACT(EPOCH FROM (completed_at - created_at)) * 1000) FILTER (WHERE status = 'completed'))::float8 AS avg_ms,
+                  max(completed_at) FILTER (WHERE status = 'completed') AS last_sync_at
+           FROM pfa_write_queue
+           WHERE organization_id = $1 AND status IN ('completed', 'failed') AND completed_at > now() - interval '24 hours'
+         ) recent`,
+        [query.organizationId],
+      ) as Promise<Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null }>>,
+      this.dataSource.query(
+        `SELECT auth_failed_at, auth_failure_message FROM api_servers WHERE organization_id = $1`,
+        [query.organizationId],
+      ) as Promise<Array<{ auth_failed_at: Date | null; auth_failure_message: string | null }>>,
+      this.dataSource.query(
+        `SELECT count(*)::int AS alive FROM write_sync_workers WHERE heartbeat_at > now() - make_interval(secs => $1::float8 / 1000)`,
+        [WORKER_SILENCE_MS],
+      ) as Promise<Array<{ alive: number }>>,
+    ]);
+
+    const successRate = counts.completed + counts.failed === 0 ? 100 : Math.round((counts.completed / (counts.completed + counts.failed)) * 10000) / 100;
+    const reasons: string[] = [];
+    if (successRate < 80) reasons.push(`success rate ${successRate}% is below 80%`);
+    else if (successRate < 95) reasons.push(`success rate ${successRate}% is below 95%`);
+    if (server?.auth_failed_at) reasons.push(`PEMS rejected the credentials: ${server.auth_failure_message ?? 'no detail'}`);
+    if (workers.alive === 0) reasons.push('no write-sync worker is running');
+    const unhealthy = successRate < 80 || Boolean(server?.auth_failed_at) || workers.alive === 0;
+    const health = unhealthy ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy';
+
+    const status: SyncStatusDto = {
+      totalQueued: counts.queued,
+      processing: counts.processing,
+      completed: counts.completed,
+      failed: counts.failed,
+      avgSyncTime: counts.avg_ms === null ? null : Math.round(counts.avg_ms),
+      lastSyncAt: counts.last_sync_at ? new Date(counts.last_sync_at).toISOString() : null,
+      nextSyncAt: this.nextSyncAt(counts.next_due),
+      health,
+      successRate,
+      ...(reasons.length > 0 ? { healthReasons: reasons } : {}),
+    };
+    if (query.status) {
+      const items = await this.dataSource.getRepository(PfaWriteQueueItem).find({
+        where: { organizationId: query.organizationId, status: query.status },
+        order: { createdAt: 'DESC' },
+        take: 100,
+      });
+      status.items = items.map(toQueueItemDto);
+    }
+    return status;
+  }
+
+  /** The next moment an item will be attempted: now when one is due, else its due time, else the next cron tick. */
+  private nextSyncAt(nextDue: Date | null): string | null {
+    const cron = this.worker.getStatus().nextScheduledRunAt;
+    if (nextDue) {
+      const due = new Date(nextDue);
+      return (due.getTime() < Date.now() ? new Date() : due).toISOString();
+    }
+    return cron ? cron.toISOString() : null;
+  }
+}

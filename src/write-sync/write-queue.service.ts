@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { returningRows } from '../database/returning-rows';
+import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+
+export const WRITE_QUEUE_CHANNEL = 'pems_write_queue';
+
+export interface EnqueueRequest {
+  organizationId: string;
+  /** In the order they must reach PEMS. */
+  modificationIds: string[];
+  priority: number;
+  jobId: string;
+}
+
+/**
+ * Every state change of a write-queue item happens here: enqueue, claim (FOR UPDATE SKIP
+ * LOCKED with a lease), complete, retry later, fail, hand back, reap. Each change that ends
+ * an attempt is conditional on this worker still holding the lease, so an item taken over
+ * by another instance after a stall is never finished twice.
+ */
+@Injectable()
+export class WriteQueueService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Queues the modifications as one job and marks them `queued`; tells every worker at
+   * commit. The unique index on live items makes a second queueing of a modification a no-op.
+   */
+  async enqueue(manager: EntityManager, request: EnqueueRequest): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await manager.query(
+      `WITH wanted AS (
+         SELECT m.id, m.organization_id, r.pfa_id, m.changes, m.base_version, ordinality
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS ids(id, ordinality)
+         JOIN pfa_modification m ON m.id = ids.id
+         JOIN pfa_records r ON r.id = m.record_id
+         WHERE m.organization_id = $2
+       ), inserted AS (
+         INSERT INTO pfa_write_queue (modification_id, organization_id, pfa_id, payload, priority, max_retries, job_id)
+         SELECT id, organization_id, pfa_id, jsonb_build_object('changes', changes, 'baseVersion', base_version), $3, $4, $5
+         FROM wanted ORDER BY ordinality
+         ON CONFLICT (modification_id) WHERE status IN ('pending', 'processing') DO NOTHING
+         RETURNING modification_id
+       ), marked AS (
+         UPDATE pfa_modification SET status = 'queued', sync_error = NULL, updated_at = now()
+         WHERE id IN (SELECT modification_id FROM inserted)
+       )
+       SELECT count(*)::int AS count FROM inserted`,
+      [request.modificationIds, request.organizationId, request.priority, this.config.PEMS_WRITE_SYNC_MAX_RETRIES, request.jobId],
+    );
+    if (count > 0) await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, request.organizationId]);
+    return count;
+  }
+
+  /**
+   * Claims up to `limit` due items, highest priority first, then the longest waiting. An item
+   * waits while an earlier item of the same record is pending or processing (per-record
+   * order), and while its organization has no active, write-enabled server or that server is
+   * paused for rejected credentials. `onlyOrganizationId` claims one organization's items
+   * whatever its pause (the probe after a pause).
+   */
+  async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<PfaWriteQueueItem[]> {
+    if (limit <= 0) return [];
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH due AS (
+         SELECT q.id
+         FROM pfa_write_queue q
+         JOIN api_servers s ON s.organization_id = q.organization_id AND s.is_active AND s.write_enabled
+         WHERE q.status = 'pending' AND q.scheduled_at <= now()
+           AND ${onlyOrganizationId ? 'q.organization_id = $4' : 's.auth_failed_at IS NULL'}
+           AND NOT EXISTS (
+             SELECT 1 FROM pfa_write_queue earlier
+             WHERE earlier.organization_id = q.organization_id AND earlier.pfa_id = q.pfa_id
+               AND earlier.status IN ('pending', 'processing') AND earlier.seq < q.seq)
+         ORDER BY q.priority DESC, q.scheduled_at ASC
+         LIMIT $2
+         FOR UPDATE OF q SKIP LOCKED
+       ), claimed AS (
+         UPDATE pfa_write_queue q
+         SET status = 'processing', locked_by = $1, last_attempt_at = now(),
+             locked_until = now() + make_interval(secs => $3::float8 / 1000)
+         FROM due WHERE q.id = due.id
+         RETURNING q.id, q.modification_id
+       ), syncing AS (
+         UPDATE pfa_modification m SET status = 'syncing', updated_at = now()
+         FROM claimed WHERE m.id = claimed.modification_id
+       )
+       SELECT id FROM claimed`,
+      onlyOrganizationId
+        ? [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS, onlyOrganizationId]
+        : [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS],
+    );
+    if (rows.length === 0) return [];
+    const items = await this.dataSource.getRepository(PfaWriteQueueItem).findBy({ id: In(rows.map((row) => row.id)) });
+    return items.sort((a, b) => b.priority - a.priority || a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.seq - b.seq);
+  }
+
+  /** Keeps this worker's in-flight items from being reaped while they wait for a send slot. */
+  async renewLeases(workerId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE pfa_write_queue SET locked_until = now() + make_interval(secs => $2::float8 / 1000)
+       WHERE locked_by = $1 AND status = 'processing'`,
+      [workerId, this.config.PEMS_WRITE_SYNC_LEASE_MS],
+    );
+  }
+
+  /**
+   * Items whose lease ran out (their process died or stalled) go back to `pending`, due at
+   * once, without losing a retry; their modifications back to `queued`.
+   */
+  async reapExpiredLeases(): Promise<number> {
+    const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
+      `WITH reaped AS (
+         UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL,
+                last_error = coalesce(last_error, 'Lease expired: the worker stopped while sending')
+         WHERE status = 'processing' AND locked_until < now()
+         RETURNING modification_id
+       ), requeued AS (
+         UPDATE pfa_modification SET status = 'queued', updated_at = now()
+         WHERE id IN (SELECT modification_id FROM reaped) AND status = 'syncing'
+       )
+       SELECT count(*)::int AS count FROM reaped`,
+    );
+    return count;
+  }
+
+  /** Marks the attempt done, if this worker still holds the item; false when it no longer does. */
+  async finish(
+    manager: EntityManager,
+    item: PfaWriteQueueItem,
+    workerId: string,
+    outcome: { status: 'completed' | 'failed'; error?: string | null; statusCode?: number | null },
+  ): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      manager,
+      `UPDATE pfa_write_queue
+       SET status = $3, completed_at = now(), locked_by = NULL, locked_until = NULL,
+           last_error = $4, last_status_code = $5, resend_count = $6
+       WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+       RETURNING id`,
+      [item.id, workerId, outcome.status, outcome.error ?? null, outcome.statusCode ?? null, item.resendCount],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Schedules the next attempt `delayMs` after now (the end of the failed attempt), counting
+   * a retry unless `countsAsRetry` is false; the modification goes back to `queued`.
+   */
+  async retryLater(item: PfaWriteQueueItem, workerId: string, delayMs: number, error: string, statusCode: number | null, countsAsRetry = true): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await returningRows<{ modification_id: string }>(
+        manager,
+        `UPDATE pfa_write_queue
+         SET status = 'pending', locked_by = NULL, locked_until = NULL, last_error = $3, last_status_code = $4,
+             retry_count = retry_count + $5, resend_count = $6,
+             scheduled_at = now() + make_interval(secs => $7::float8 / 1000)
+         WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+         RETURNING modification_id`,
+        [item.id, workerId, error, statusCode, countsAsRetry ? 1 : 0, item.resendCount, delayMs],
+      );
+      if (rows.length === 0) return false;
+      await manager.query(`UPDATE pfa_modification SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'syncing'`, [rows[0].modification_id]);
+      return true;
+    });
+  }
+
+  /** When the next item becomes due, or a paused server may be probed: when the worker should look again. */
+  async nextWakeUp(): Promise<Date | null> {
+    const [row]: Array<{ next: Date | null }> = await this.dataSource.query(
+      `SELECT least(
+         (SELECT min(scheduled_at) FROM pfa_write_queue WHERE status = 'pending' AND scheduled_at > now()),
+         (SELECT min(s.auth_paused_until) FROM api_servers s
+          WHERE s.auth_failed_at IS NOT NULL AND s.auth_paused_until > now()
+            AND EXISTS (SELECT 1 FROM pfa_write_queue q WHERE q.organization_id = s.organization_id AND q.status = 'pending'))
+       ) AS next`,
+    );
+    return row?.next ? new Date(row.next) : null;
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { SyncStatusDto, SyncStatusQueryDto } from './dto/write-queue.dto';
+import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
+import { SyncStatusService } from './sync-status.service';
+import { WriteSyncService } from './write-sync.service';
+
+@ApiTags('pems')
+@Controller('pems')
+export class WriteSyncController {
+  constructor(
+    private readonly writeSync: WriteSyncService,
+    private readonly syncStatus: SyncStatusService,
+  ) {}
+
+  @Post('write-sync')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated({ permission: 'perm_Sync' })
+  @ApiOperation({
+    summary: "Queue the organization's pending modifications (or the listed ones) for PEMS",
+    description: 'Each modification is validated again; if any is invalid nothing is queued. A modification is never queued twice.',
+  })
+  @ApiOkResponse({ type: WriteSyncResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid modifications (with their errors), or listed ids that are not pending modifications of the organization' })
+  @ApiConflictResponse({ description: 'The organization has no write-enabled PEMS API server' })
+  queue(@Body() body: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
+    return this.writeSync.queueModifications(body);
+  }
+
+  @Get('sync-status')
+  @Authenticated({ permission: 'perm_Read' })
+  @ApiOperation({ summary: "The organization's write queue in figures, and its health" })
+  @ApiOkResponse({ type: SyncStatusDto })
+  status(@Query() query: SyncStatusQueryDto): Promise<SyncStatusDto> {
+    return this.syncStatus.status(query);
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { FieldError } from '../common/errors/app.exception';
+import { PemsConnectionFactory } from '../pems/pems-connection.factory';
+import { PostgresPemsRateLimiter } from '../pems/rate-limit/postgres-pems-rate-limiter';
+import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
+import { PfaRecord } from '../pfa/entities/pfa-record.entity';
+import { effectiveData } from '../pfa/effective-record';
+import { PfaValidationService } from '../validation/pfa-validation.service';
+import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
+import { WriteSyncException } from './write-sync-errors';
+import { WriteQueueService } from './write-queue.service';
+
+const DEFAULT_PRIORITY = 5;
+
+/** POST /api/pems/write-sync: the organization's pending modifications (or the listed ones) into the queue, all or none. */
+@Injectable()
+export class WriteSyncService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: PemsConnectionFactory,
+    private readonly validation: PfaValidationService,
+    private readonly queue: WriteQueueService,
+  ) {}
+
+  async queueModifications(request: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
+    const { server, connection } = await this.connections.forOrganization(request.organizationId, { forWriting: true });
+    return this.dataSource.transaction(async (manager) => {
+      const modifications = await this.lockPending(manager, request);
+      if (modifications.length === 0) {
+        return { success: true, jobId: null, queuedCount: 0, estimatedCompletionTime: new Date().toISOString() };
+      }
+      const errors = await this.revalidate(manager, modifications);
+      if (errors.length > 0) throw WriteSyncException.invalid(errors, new Set(errors.map((error) => error.field.split('.')[0])).size);
+
+      const jobId = randomUUID();
+      const queuedCount = await this.queue.enqueue(manager, {
+        organizationId: request.organizationId,
+        modificationIds: modifications.map((modification) => modification.id),
+        priority: request.priority ?? DEFAULT_PRIORITY,
+        jobId,
+      });
+      const [{ backlog }]: Array<{ backlog: number }> = await manager.query(
+        `SELECT count(*)::int AS backlog FROM pfa_write_queue q JOIN api_servers s ON s.organization_id = q.organization_id
+         WHERE q.status IN ('pending', 'processing') AND s.base_url = $1 AND s.tenant = $2`,
+        [server.baseUrl, server.tenant],
+      );
+      const seconds = (backlog * PostgresPemsRateLimiter.spacingMs(connection.rateLimitPerSecond)) / 1000;
+      return { success: true, jobId: queuedCount > 0 ? jobId : null, queuedCount, estimatedCompletionTime: new Date(Date.now() + seconds * 1000).toISOString() };
+    });
+  }
+
+  /**
+   * Locks the modifications to queue, oldest first, so that a concurrent request waits and
+   * then finds them queued. Listed ids must be this organization's pending (or already
+   * queued, which are skipped) modifications.
+   */
+  private async lockPending(manager: EntityManager, request: WriteSyncRequestDto): Promise<PfaModification[]> {
+    const repository = manager.getRepository(PfaModification);
+    if (!request.modificationIds) {
+      return repository.find({ where: { organizationId: request.organizationId, status: 'pending' }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    }
+    const found = await repository.find({ where: { id: In(request.modificationIds) }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const acceptable = new Map(
+      found.filter((modification) => modification.organizationId === request.organizationId && ['pending', 'queued'].includes(modification.status)).map((m) => [m.id, m]),
+    );
+    const unknown = request.modificationIds.filter((id) => !acceptable.has(id));
+    if (unknown.length > 0) throw WriteSyncException.unknown(unknown);
+    return [...acceptable.values()].filter((modification) => modification.status === 'pending');
+  }
+
+  /**
+   * Each modification is checked again against the record as it stands now: the mirror
+   * (perhaps moved on by a read sync) with the unsynced modifications made before it. A
+   * change PEMS already holds is not an error here: the worker completes it without a write.
+   */
+  private async revalidate(manager: EntityManager, modifications: PfaModification[]): Promise<FieldError[]> {
+    const recordIds = [...new Set(modifications.map((modification) => modification.recordId))];
+    const [records, unsynced] = await Promise.all([
+      manager.getRepository(PfaRecord).findBy({ id: In(recordIds) }),
+      manager.getRepository(PfaModification).find({ where: { recordId: In(recordIds), status: In(UNSYNCED_MODIFICATION_STATUSES) }, order: { createdAt: 'ASC' } }),
+    ]);
+    const recordsById = new Map(records.map((record) => [record.id, record]));
+    const errors: FieldError[] = [];
+    for (const modification of modifications) {
+      const earlier = unsynced.filter((other) => other.recordId === modification.recordId && other.id !== modification.id && other.createdAt <= modification.createdAt);
+      const before = effectiveData(recordsById.get(modification.recordId)!.data, earlier);
+      for (const error of this.validation.validateChanges(before, modification.changes)) {
+        if (error.code !== 'NO_CHANGE') errors.push({ ...error, field: `${modification.id}.${error.field}` });
+      }
+    }
+    return errors;
+  }
+}
