@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
@@ -53,7 +53,7 @@ const emptyCounts = (): RunCounts => ({ claimed: 0, completed: 0, alreadyApplied
  * sends themselves. In-flight items' leases are renewed while they wait for their slot.
  */
 @Injectable()
-export class WriteSyncWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CronJob');
   private readonly schedulerLogger = new Logger('CronScheduler');
   readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -100,7 +100,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, OnApplicationShu
     this.trigger();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: claim nothing more, let in-flight items finish (what cannot is reaped after its lease). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.job?.stop();
     clearTimeout(this.wakeTimer);
