@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -11,13 +11,13 @@ export interface TestApp {
 }
 
 /** The real AppModule on the real database, with the same setup as main.ts. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, logger?: LoggerService): Promise<TestApp> {
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     // TEST_LOG=1 shows the app's own log lines while a test runs.
-    const app = moduleRef.createNestApplication({ logger: process.env.TEST_LOG ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] });
+    const app = moduleRef.createNestApplication({ logger: logger ?? (process.env.TEST_LOG ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn']) });
     configureApp(app);
     await app.init();
     return { app, dataSource: app.get(DataSource), close: () => app.close() };

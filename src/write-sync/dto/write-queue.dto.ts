@@ -63,10 +63,15 @@ export class QueueItemPageDto {
   pageSize: number;
 }
 
+export class SkippedQueueItemDto {
+  id: string;
+  reason: string;
+}
+
 export class RetryQueueItemsResponseDto {
   retriedCount: number;
   /** Listed items that could not be retried, and why. */
-  skipped: Array<{ id: string; reason: string }>;
+  skipped: SkippedQueueItemDto[];
 }
 
 export class SyncStatusDto {
