@@ -83,9 +83,11 @@ export class WriteSyncService {
       manager.getRepository(PfaModification).find({ where: { recordId: In(recordIds), status: In(UNSYNCED_MODIFICATION_STATUSES) }, order: { createdAt: 'ASC' } }),
     ]);
     const recordsById = new Map(records.map((record) => [record.id, record]));
+    const unsyncedByRecord = new Map<string, PfaModification[]>();
+    for (const other of unsynced) unsyncedByRecord.set(other.recordId, [...(unsyncedByRecord.get(other.recordId) ?? []), other]);
     const errors: FieldError[] = [];
     for (const modification of modifications) {
-      const earlier = unsynced.filter((other) => other.recordId === modification.recordId && other.id !== modification.id && other.createdAt <= modification.createdAt);
+      const earlier = (unsyncedByRecord.get(modification.recordId) ?? []).filter((other) => other.id !== modification.id && other.createdAt <= modification.createdAt);
       const before = effectiveData(recordsById.get(modification.recordId)!.data, earlier);
       for (const error of this.validation.validateChanges(before, modification.changes)) {
         if (error.code !== 'NO_CHANGE') errors.push({ ...error, field: `${modification.id}.${error.field}` });

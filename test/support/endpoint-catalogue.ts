@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
+import { ConflictRecorder } from '../../src/conflicts/conflict-recorder.service';
+import { PfaSyncConflict } from '../../src/conflicts/entities/pfa-sync-conflict.entity';
 import { Organization } from '../../src/organizations/entities/organization.entity';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { ModificationDto } from '../../src/pfa/dto/pfa-record.dto';
+import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaModificationsService } from '../../src/pfa/pfa-modifications.service';
 import { Permission } from '../../src/users/entities/user-organization.entity';
+import { PfaWriteQueueItem } from '../../src/write-sync/entities/pfa-write-queue.entity';
 import { Fixtures, TestUser, craneData } from './fixtures';
 import { TestApp } from './test-app';
 
@@ -41,9 +47,10 @@ export const needs = (permission: Permission, organizationFrom: OrganizationFrom
 
 /**
  * The data every row's builders draw on: organization A (where the callers' rights are
- * checked) and B (the other one), each with a record, an edit waiting in it and a PEMS API
- * server; and `member`, a plain member of A (the author of A's edit, a target for member
- * changes, and the login of the login row).
+ * checked) and B (the other one), each with a record, an edit waiting in it, a PEMS API
+ * server, and the write-sync state of three more edits of that record: a pending queue item,
+ * a failed one and an unresolved conflict; and `member`, a plain member of A (the author of
+ * A's edits, a target for member changes, and the login of the login row).
  */
 export interface CatalogueContext {
   organization: Organization;
@@ -52,6 +59,15 @@ export interface CatalogueContext {
   otherRecord: PfaRecord;
   modification: ModificationDto;
   otherModification: ModificationDto;
+  /** Pending, due tomorrow: cancellable, and no worker takes it meanwhile. */
+  queueItem: PfaWriteQueueItem;
+  otherQueueItem: PfaWriteQueueItem;
+  /** Failed after its retries (a 503): retryable. */
+  failedQueueItem: PfaWriteQueueItem;
+  otherFailedQueueItem: PfaWriteQueueItem;
+  /** Unresolved, on monthlyRate. */
+  conflict: PfaSyncConflict;
+  otherConflict: PfaSyncConflict;
   member: TestUser;
   /** A fresh name on each call, for rows that create something with a unique key. */
   unique(prefix: string): string;
@@ -69,6 +85,12 @@ export interface Endpoint {
   optional?: string[];
   /** What a caller holding the permission gets for the request the builders make. */
   allowed: number;
+  /**
+   * An endless text/event-stream (SSE). `send` answers as soon as the stream's headers
+   * arrive, with `{ stream: <content type> }` as the body, and closes the connection; a
+   * refusal (401, 403, 404, 400) is an ordinary JSON answer.
+   */
+  stream?: true;
 }
 
 export const ENDPOINTS: Endpoint[] = [
@@ -181,7 +203,71 @@ export const ENDPOINTS: Endpoint[] = [
     // The context's PEMS servers point at a closed loopback port: the sync is let through and PEMS is unreachable.
     allowed: 502,
   },
+  {
+    method: 'post',
+    route: '/api/pems/write-sync',
+    access: needs('perm_Sync', 'body'),
+    body: (context) => ({ organizationId: context.organization.id, modificationIds: [context.modification.id], priority: 7 }),
+    optional: ['modificationIds', 'priority'],
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/sync-status',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, status: 'pending' }),
+    optional: ['status'],
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/conflicts',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, status: 'unresolved', page: 1, pageSize: 20 }),
+    optional: ['status', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/conflicts/:conflictId/resolve',
+    access: needs('perm_Sync', 'resource'),
+    params: (context) => ({ conflictId: context.conflict.id }),
+    body: () => ({ resolution: 'merge', mergedData: { monthlyRate: 13500 } }),
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/write-queue',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, status: 'pending', page: 1, pageSize: 20 }),
+    optional: ['status', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/write-queue/retry',
+    access: needs('perm_Sync', 'body'),
+    body: (context) => ({ organizationId: context.organization.id, ids: [context.failedQueueItem.id] }),
+    optional: ['ids'],
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/write-queue/:id/cancel',
+    access: needs('perm_Sync', 'resource'),
+    params: (context) => ({ id: context.queueItem.id }),
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/events',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id }),
+    allowed: 200,
+    stream: true,
+  },
   { method: 'get', route: '/health', access: PUBLIC, allowed: 200 },
+  { method: 'get', route: '/metrics', access: PUBLIC, allowed: 200 },
 ];
 
 export const endpointName = (endpoint: Endpoint): string => `${endpoint.method.toUpperCase()} ${endpoint.route}`;
@@ -211,11 +297,36 @@ export function send(testApp: TestApp, endpoint: Endpoint, context: CatalogueCon
   const query = 'query' in overrides ? overrides.query : endpoint.query?.(context);
   if (typeof query === 'string') path += `?${query}`;
   let call = request(testApp.app.getHttpServer())[endpoint.method](path);
+  if (endpoint.stream) call = call.buffer(true).parse(untilStreamOpens as unknown as Parameters<request.Test['parse']>[0]);
   if (query && typeof query === 'object') call = call.query(query as Record<string, string>);
   if (overrides.token) call = call.set('Authorization', `Bearer ${overrides.token}`);
   if (overrides.rawBody !== undefined) return call.set('Content-Type', overrides.contentType ?? 'application/json').send(overrides.rawBody);
   const body = 'body' in overrides ? overrides.body : endpoint.body?.(context);
   return body === undefined ? call : call.send(body as object);
+}
+
+/**
+ * A superagent parser for stream rows: an event stream is done as soon as it opens (its
+ * connection is closed, which ends the server's subscription); anything else is read whole,
+ * JSON as JSON.
+ */
+function untilStreamOpens(response: IncomingMessage, callback: (error: Error | null, body: unknown) => void): void {
+  const contentType = response.headers['content-type'] ?? '';
+  if (contentType.startsWith('text/event-stream')) {
+    response.destroy();
+    callback(null, { stream: contentType });
+    return;
+  }
+  let text = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => (text += chunk));
+  response.on('end', () => {
+    try {
+      callback(null, /json/.test(contentType) && text ? JSON.parse(text) : text);
+    } catch (error) {
+      callback(error as Error, undefined);
+    }
+  });
 }
 
 /**
@@ -232,13 +343,78 @@ export function mirrored(context: CatalogueContext): CatalogueContext {
     otherRecord: context.record,
     modification: context.otherModification,
     otherModification: context.modification,
+    queueItem: context.otherQueueItem,
+    otherQueueItem: context.queueItem,
+    failedQueueItem: context.otherFailedQueueItem,
+    otherFailedQueueItem: context.failedQueueItem,
+    conflict: context.otherConflict,
+    otherConflict: context.conflict,
   };
 }
 
 /** A closed port on loopback: a call to PEMS fails at once, without a timeout. */
 export const UNREACHABLE_PEMS = 'http://127.0.0.1:9/axis/restservices';
 
-/** Organizations A and B, each with a PEMS API server, a record and a pending edit of it; see CatalogueContext. */
+interface WriteSyncState {
+  queueItem: PfaWriteQueueItem;
+  failedQueueItem: PfaWriteQueueItem;
+  conflict: PfaSyncConflict;
+}
+
+/**
+ * Three edits of `record` by `author`, each taken out of `pending` before the next (an
+ * author's pending edit would absorb the next one): one queued (its item pending, due
+ * tomorrow), one failed, one in conflict. The item due tomorrow comes first in the record's
+ * order, so whatever the rows queue for this record waits behind it: the worker never sends
+ * to the unreachable PEMS while a test compares database snapshots.
+ */
+async function writeSyncState(testApp: TestApp, record: PfaRecord, author: TestUser): Promise<WriteSyncState> {
+  const edits = testApp.app.get(PfaModificationsService);
+  const dataSource = testApp.dataSource;
+  const modifications = dataSource.getRepository(PfaModification);
+  const items = dataSource.getRepository(PfaWriteQueueItem);
+  const itemOf = (modification: PfaModification, fields: Partial<PfaWriteQueueItem>) =>
+    items.save(
+      items.create({
+        modificationId: modification.id,
+        organizationId: record.organizationId,
+        pfaId: record.pfaId,
+        payload: { changes: modification.changes, baseVersion: modification.baseVersion },
+        jobId: randomUUID(),
+        ...fields,
+      }),
+    );
+  const editAndSet = async (changes: Record<string, unknown>, status: PfaModification['status'], syncError: string | null = null) => {
+    const { id } = await edits.edit(record.id, author.user, { changes });
+    await modifications.update(id, { status, syncError });
+    return modifications.findOneByOrFail({ id });
+  };
+
+  const queued = await editAndSet({ forecastEnd: '2026-10-31' }, 'queued');
+  const queueItem = await itemOf(queued, { status: 'pending', scheduledAt: new Date(Date.now() + 24 * 3600_000) });
+
+  const failedError = 'PEMS answered 503 Service Unavailable (gave up after 3 retries)';
+  const failed = await editAndSet({ isFundsTransferable: false }, 'failed', failedError);
+  const failedQueueItem = await itemOf(failed, { status: 'failed', retryCount: 3, lastError: failedError, lastStatusCode: 503, lastAttemptAt: new Date(), completedAt: new Date() });
+
+  const conflicted = await editAndSet({ monthlyRate: 13000 }, 'pending');
+  const conflictItem = await itemOf(conflicted, { status: 'failed', lastError: 'VERSION_CONFLICT', lastStatusCode: 409, lastAttemptAt: new Date(), completedAt: new Date() });
+  const conflict = await dataSource.transaction((manager) =>
+    testApp.app.get(ConflictRecorder).record(manager, {
+      modification: conflicted,
+      pfaId: record.pfaId,
+      queueItemId: conflictItem.id,
+      pemsVersion: record.version + 1,
+      conflictFields: ['monthlyRate'],
+      localData: { monthlyRate: 13000 },
+      pemsData: { monthlyRate: 12500 },
+      baseData: { monthlyRate: conflicted.baseValues.monthlyRate ?? null },
+    }),
+  );
+  return { queueItem, failedQueueItem, conflict };
+}
+
+/** Organizations A and B, each with a PEMS API server, a record, a pending edit of it and the write-sync state of writeSyncState; see CatalogueContext. */
 export async function buildCatalogueContext(testApp: TestApp, fixtures: Fixtures): Promise<CatalogueContext> {
   const organization = await fixtures.organization('ALPHA');
   const otherOrganization = await fixtures.organization('BRAVO');
@@ -258,6 +434,8 @@ export async function buildCatalogueContext(testApp: TestApp, fixtures: Fixtures
   }
   const record = await fixtures.record(organization, 'PFA-1001', craneData(), 3);
   const otherRecord = await fixtures.record(otherOrganization, 'PFA-9001', craneData(), 5);
+  const state = await writeSyncState(testApp, record, member);
+  const otherState = await writeSyncState(testApp, otherRecord, otherMember);
   const edits = testApp.app.get(PfaModificationsService);
   const modification = await edits.edit(record.id, member.user, { changes: { model: 'LR 1350' } });
   const otherModification = await edits.edit(otherRecord.id, otherMember.user, { changes: { model: 'LR 1350' } });
@@ -269,6 +447,12 @@ export async function buildCatalogueContext(testApp: TestApp, fixtures: Fixtures
     otherRecord,
     modification,
     otherModification,
+    queueItem: state.queueItem,
+    otherQueueItem: otherState.queueItem,
+    failedQueueItem: state.failedQueueItem,
+    otherFailedQueueItem: otherState.failedQueueItem,
+    conflict: state.conflict,
+    otherConflict: otherState.conflict,
     member,
     unique: (prefix) => `${prefix}-${Date.now().toString(36)}-${(counter += 1)}`,
   };
