@@ -98,6 +98,12 @@ export class AppConfig {
   @Min(1000)
   PEMS_WRITE_SYNC_LEASE_MS = 60000;
 
+  /** Completed and cancelled queue items older than this are deleted (failed ones are kept); 0 keeps everything. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  PEMS_WRITE_SYNC_RETENTION_DAYS = 7;
+
   @Type(() => Number)
   @IsInt()
   @Min(100)

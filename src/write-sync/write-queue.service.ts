@@ -170,6 +170,28 @@ export class WriteQueueService {
     });
   }
 
+  /**
+   * Deletes completed and cancelled items that finished more than `days` ago, in batches so
+   * that no statement holds locks for long. Failed items stay until someone deals with them;
+   * modifications and conflicts keep their own record.
+   */
+  async purgeFinished(days: number, batchSize = 5000): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
+        `WITH doomed AS (
+           SELECT id FROM pfa_write_queue
+           WHERE status IN ('completed', 'cancelled') AND completed_at < now() - make_interval(days => $1)
+           LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), deleted AS (DELETE FROM pfa_write_queue WHERE id IN (SELECT id FROM doomed) RETURNING 1)
+         SELECT count(*)::int AS count FROM deleted`,
+        [days, batchSize],
+      );
+      purged += count;
+      if (count < batchSize) return purged;
+    }
+  }
+
   /** When the next item becomes due, or a paused server may be probed: when the worker should look again. */
   async nextWakeUp(): Promise<Date | null> {
     const [row]: Array<{ next: Date | null }> = await this.dataSource.query(

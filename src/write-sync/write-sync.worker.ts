@@ -13,6 +13,7 @@ import { WRITE_QUEUE_CHANNEL, WriteQueueService } from './write-queue.service';
 
 export const WRITE_SYNC_JOB = 'pems-write-sync';
 const HEARTBEAT_MS = 5000;
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
 /** Most PEMS calls in flight at once, whatever the rate limits add up to. */
 const MAX_CONCURRENCY = 64;
 
@@ -70,6 +71,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private wakeTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
   private job?: CronJob;
+  private lastPurgeAt = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -152,6 +154,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     try {
       counts.reaped = await this.queue.reapExpiredLeases();
       await this.drain(counts);
+      await this.purgeOldItems();
     } catch (error) {
       this.logger.error(`PEMS write sync job stopped early: ${(error as Error).message}`);
     } finally {
@@ -211,6 +214,15 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
         });
       inFlight.add(work);
     }
+  }
+
+  /** Retention, at most hourly: finished items older than PEMS_WRITE_SYNC_RETENTION_DAYS go. */
+  private async purgeOldItems(): Promise<void> {
+    const days = this.config.PEMS_WRITE_SYNC_RETENTION_DAYS;
+    if (days === 0 || Date.now() - this.lastPurgeAt < RETENTION_EVERY_MS) return;
+    this.lastPurgeAt = Date.now();
+    const purged = await this.queue.purgeFinished(days);
+    if (purged > 0) this.logger.log(`Deleted ${purged} completed or cancelled queue item(s) older than ${days} days`);
   }
 
   /** About one second of sends at the summed rate of the write-enabled servers' tenants. */
