@@ -26,7 +26,7 @@ describe('queue retention (e2e)', () => {
     const item = (status: string, daysAgo: number) =>
       testApp.dataSource.query(
         `INSERT INTO pfa_write_queue (modification_id, organization_id, pfa_id, payload, status, completed_at)
-         VALUES ($1, $2, 'PFA-1', '{"changes":{"model":"x"},"baseVersion":1}', $3, CASE WHEN $3 = 'pending' THEN NULL ELSE now() - make_interval(days => $4) END)`,
+         VALUES ($1, $2, 'PFA-1', '{"changes":{"model":"x"},"baseVersion":1}', $3::varchar, CASE WHEN $3::varchar = 'pending' THEN NULL ELSE now() - make_interval(days => $4) END)`,
         [modification.id, rio.id, status, daysAgo],
       );
     for (let index = 0; index < 7; index += 1) await item('completed', 10);
