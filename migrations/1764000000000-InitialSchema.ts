@@ -116,10 +116,6 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX ix_pfa_modification_org_status ON pfa_modification (organization_id, status, created_at)`);
     await queryRunner.query(`CREATE INDEX ix_pfa_modification_record ON pfa_modification (record_id, created_at)`);
-    // A second edit by the same person while the first is still pending updates it instead of stacking.
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX uq_pfa_modification_pending_per_user ON pfa_modification (record_id, user_id) WHERE status = 'pending'`,
-    );
 
     await queryRunner.query(`
       CREATE TABLE pfa_write_queue (

@@ -28,8 +28,9 @@ export class PfaModificationsService {
   /**
    * Records an edit as a `pending` modification. The record row is locked for the
    * transaction, so concurrent edits of one record are validated one after the other against
-   * the effective record. A second edit by the same person while their first is still
-   * `pending` is folded into it.
+   * the effective record, and a second edit by the same person while their first is still
+   * `pending` is folded into it. (A cancelled queue item can give a person a second pending
+   * modification of the record; the oldest takes later edits.)
    */
   async edit(recordId: string, user: User, input: EditPfaRecordDto): Promise<ModificationDto> {
     return this.dataSource.transaction(async (manager) => {

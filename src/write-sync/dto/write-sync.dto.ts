@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 export class WriteSyncRequestDto {
@@ -16,7 +15,6 @@ export class WriteSyncRequestDto {
 
   /** 0..10, higher first; 5 when left out. */
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(10)
