@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { UpsertApiServerDto } from '../../organizations/dto/api-server.dto';
 import { CreateOrganizationDto } from '../../organizations/dto/organization.dto';
+import { NewUserDto } from '../../users/dto/user.dto';
 import { PERMISSIONS, Permission } from '../../users/entities/user-organization.entity';
 
 export class SeedOrganizationDto extends CreateOrganizationDto {
@@ -23,19 +24,7 @@ export class SeedMembershipDto {
   permissions: Permission[];
 }
 
-export class SeedUserDto {
-  @IsString()
-  @Length(1, 100)
-  username: string;
-
-  @IsEmail()
-  @MaxLength(320)
-  email: string;
-
-  @IsString()
-  @Length(8, 1024)
-  password: string;
-
+export class SeedUserDto extends NewUserDto {
   @IsOptional()
   @IsBoolean()
   isSuperadmin?: boolean;

@@ -9,7 +9,8 @@ export class PermissionsDto {
   permissions: Permission[];
 }
 
-export class CreateUserDto extends PermissionsDto {
+/** What makes a user, whether created through the API or a seed file. */
+export class NewUserDto {
   @IsString()
   @Length(1, 100)
   @Matches(/^[A-Za-z0-9_.@-]+$/, { message: 'username may hold letters, digits, "_", ".", "@" and "-" only' })
@@ -22,6 +23,14 @@ export class CreateUserDto extends PermissionsDto {
   @IsString()
   @Length(8, 1024)
   password: string;
+}
+
+export class CreateUserDto extends NewUserDto {
+  /** The permissions held in the organization; an empty list keeps the membership with no rights. */
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PERMISSIONS, { each: true })
+  permissions: Permission[];
 
   /** The organization the user joins, with `permissions`; the caller needs perm_Admin there. */
   @IsUUID()
