@@ -15,6 +15,8 @@ export class WriteSyncWorker1764000000002 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX ix_pfa_write_queue_record_order ON pfa_write_queue (organization_id, pfa_id, seq) WHERE status IN ('pending', 'processing')`,
     );
+    // Due retries are claimed before the backlog (write-queue.service.ts); few rows, so a small index.
+    await queryRunner.query(`CREATE INDEX ix_pfa_write_queue_due_retries ON pfa_write_queue (scheduled_at) WHERE status = 'pending' AND retry_count > 0`);
     await queryRunner.query(`CREATE INDEX ix_pfa_write_queue_completed_at ON pfa_write_queue (completed_at) WHERE status IN ('completed', 'failed')`);
 
     await queryRunner.query(`ALTER TABLE api_servers ADD COLUMN auth_failed_at timestamptz`);
@@ -36,6 +38,7 @@ export class WriteSyncWorker1764000000002 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE write_sync_workers`);
     await queryRunner.query(`ALTER TABLE api_servers DROP COLUMN auth_failure_message, DROP COLUMN auth_paused_until, DROP COLUMN auth_failed_at`);
     await queryRunner.query(`DROP INDEX ix_pfa_write_queue_completed_at`);
+    await queryRunner.query(`DROP INDEX ix_pfa_write_queue_due_retries`);
     await queryRunner.query(`DROP INDEX ix_pfa_write_queue_record_order`);
     await queryRunner.query(
       `CREATE INDEX ix_pfa_write_queue_org_live ON pfa_write_queue (organization_id, pfa_id) WHERE status IN ('pending', 'processing')`,

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
 import { stableJson } from '../common/stable-json';
+import { WRITE_QUEUE_CHANNEL } from '../write-sync/write-queue-channel';
 import { CredentialsCipher, PemsCredentials } from './credentials-cipher.service';
 import { ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';
@@ -71,6 +72,8 @@ export class OrganizationsService {
       return { server: this.toApiServerDto(existing), outcome: 'unchanged' };
     }
     const saved = await this.apiServers.save(server);
+    // Items may have waited for this server (new credentials, writes enabled): wake the workers.
+    await this.apiServers.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
     return { server: this.toApiServerDto(saved), outcome: existing ? 'updated' : 'created' };
   }
 

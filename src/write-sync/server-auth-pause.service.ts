@@ -19,14 +19,24 @@ export class ServerAuthPauseService {
     private readonly config: AppConfig,
   ) {}
 
-  async credentialsRejected(organizationId: string, message: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE api_servers SET auth_failed_at = now(), auth_failure_message = $2,
+  /**
+   * Pauses (or, for a failed probe, pauses again) the server. Answers true when this call
+   * started the pause: only the write that did so fails; writes that were already on their
+   * way are handed back to wait, so a wrong password costs one item, not a batch.
+   */
+  async credentialsRejected(organizationId: string, message: string): Promise<boolean> {
+    const rows = await returningRows<{ newly: boolean }>(
+      this.dataSource,
+      `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
+       UPDATE api_servers SET auth_failed_at = coalesce(api_servers.auth_failed_at, now()), auth_failure_message = $2,
               auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
-       WHERE organization_id = $1`,
+       WHERE organization_id = $1
+       RETURNING (SELECT auth_failed_at FROM previous) IS NULL AS newly`,
       [organizationId, message, this.config.PEMS_AUTH_PAUSE_MS],
     );
-    this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${this.config.PEMS_AUTH_PAUSE_MS} ms`);
+    const newly = rows[0]?.newly === true;
+    if (newly) this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${this.config.PEMS_AUTH_PAUSE_MS} ms`);
+    return newly;
   }
 
   async credentialsAccepted(organizationId: string): Promise<void> {

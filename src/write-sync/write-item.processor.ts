@@ -23,6 +23,9 @@ import { WriteQueueService } from './write-queue.service';
 /** How an attempt ended, for the run's counts and the metrics. */
 export type ItemOutcome = 'completed' | 'already_applied' | 'retry' | 'failed' | 'conflict' | 'released';
 
+/** Thrown just before a send when the server was paused for rejected credentials during the rate-limit wait. */
+class ServerPausedError extends Error {}
+
 /** Sends after a non-overlapping conflict are not retries, but a record that keeps moving under us must not loop for ever. */
 const MAX_RESENDS = 5;
 
@@ -58,12 +61,15 @@ export class WriteItemProcessor {
     private readonly metrics: SyncMetricsService,
   ) {}
 
-  async process(item: PfaWriteQueueItem, workerId: string): Promise<ItemOutcome> {
+  /** `probe`: the one item sent to a server paused for rejected credentials, to see whether they work again. */
+  async process(item: PfaWriteQueueItem, workerId: string, probe = false): Promise<ItemOutcome> {
     const modification = await this.dataSource.getRepository(PfaModification).findOneBy({ id: item.modificationId });
     if (!modification) return (await this.fail(item, workerId, null, 'The modification no longer exists', null)) ? 'failed' : 'released';
     let connection: PemsConnection;
     try {
-      connection = (await this.connections.forOrganization(item.organizationId, { forWriting: true })).connection;
+      const { server, connection: found } = await this.connections.forOrganization(item.organizationId, { forWriting: true });
+      if (server.authFailedAt && !probe) return this.waitForCredentials(item, workerId);
+      connection = found;
     } catch (error) {
       // The server was switched off or made read-only after the claim: wait for it, costing no retry.
       const released = await this.queue.retryLater(item, workerId, this.config.PEMS_WRITE_SYNC_RETRY_DELAYS_MS[0] ?? 5000, (error as Error).message, null, false);
@@ -72,8 +78,9 @@ export class WriteItemProcessor {
     await this.events.publish({ type: 'sync.processing', organizationId: item.organizationId, modificationId: modification.id, queueItemId: item.id, pfaId: item.pfaId });
 
     try {
-      return await this.attempt(item, modification, connection, workerId);
+      return await this.attempt(item, modification, connection, workerId, probe);
     } catch (error) {
+      if (error instanceof ServerPausedError) return this.waitForCredentials(item, workerId);
       if (error instanceof PemsApiError) return this.handlePemsFailure(item, modification, connection, workerId, error);
       // Our own trouble (the database, a bug): the item is kept and tried again, as a retry.
       this.logger.error(`Write of ${item.pfaId} (item ${item.id}) failed inside pems-sync: ${(error as Error).message}`, (error as Error).stack);
@@ -81,7 +88,7 @@ export class WriteItemProcessor {
     }
   }
 
-  private async attempt(item: PfaWriteQueueItem, modification: PfaModification, connection: PemsConnection, workerId: string): Promise<ItemOutcome> {
+  private async attempt(item: PfaWriteQueueItem, modification: PfaModification, connection: PemsConnection, workerId: string, probe: boolean): Promise<ItemOutcome> {
     const changes = item.payload.changes as PfaData;
     let version = item.payload.baseVersion;
 
@@ -95,7 +102,7 @@ export class WriteItemProcessor {
     for (;;) {
       const started = process.hrtime.bigint();
       try {
-        const stored = await this.client.updateRecord(connection, item.pfaId, version, changes);
+        const stored = await this.client.updateRecord(connection, item.pfaId, version, changes, probe ? undefined : () => this.assertNotPaused(item.organizationId));
         this.metrics.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
         return (await this.complete(item, modification, workerId, stored, 200)) ? 'completed' : 'released';
       } catch (error) {
@@ -161,8 +168,8 @@ export class WriteItemProcessor {
   private async handlePemsFailure(item: PfaWriteQueueItem, modification: PfaModification, connection: PemsConnection, workerId: string, error: PemsApiError): Promise<ItemOutcome> {
     switch (error.kind) {
       case 'credentials_rejected':
-        await this.authPause.credentialsRejected(item.organizationId, error.message);
         this.metrics.sends.inc({ outcome: 'credentials_rejected' });
+        if (!(await this.authPause.credentialsRejected(item.organizationId, error.message))) return this.waitForCredentials(item, workerId);
         return (await this.fail(item, workerId, modification, `CREDENTIALS_REJECTED: ${error.message}`, error.status)) ? 'failed' : 'released';
       case 'retryable':
       case 'version_conflict':
@@ -171,6 +178,21 @@ export class WriteItemProcessor {
       default:
         return (await this.fail(item, workerId, modification, error.message, error.status)) ? 'failed' : 'released';
     }
+  }
+
+  /** Once PEMS has refused a server's credentials, no further write is thrown at it until the pause ends. */
+  private async assertNotPaused(organizationId: string): Promise<void> {
+    const [server]: Array<{ paused: boolean }> = await this.dataSource.query(
+      'SELECT auth_failed_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1',
+      [organizationId],
+    );
+    if (server?.paused) throw new ServerPausedError();
+  }
+
+  /** The server is paused for rejected credentials: the item goes back to wait for the pause to end, costing no retry. */
+  private async waitForCredentials(item: PfaWriteQueueItem, workerId: string): Promise<ItemOutcome> {
+    const released = await this.queue.retryLater(item, workerId, 0, "Waiting: PEMS rejected the server's credentials", 401, false);
+    return released ? 'retry' : 'released';
   }
 
   private async retryOrFail(item: PfaWriteQueueItem, modification: PfaModification, workerId: string, reason: string, statusCode: number | null, retryAfterMs: number | null): Promise<ItemOutcome> {

@@ -4,8 +4,9 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
 import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+import { WRITE_QUEUE_CHANNEL } from './write-queue-channel';
 
-export const WRITE_QUEUE_CHANNEL = 'pems_write_queue';
+export { WRITE_QUEUE_CHANNEL };
 
 export interface EnqueueRequest {
   organizationId: string;
@@ -58,14 +59,25 @@ export class WriteQueueService {
   }
 
   /**
-   * Claims up to `limit` due items, highest priority first, then the longest waiting. An item
-   * waits while an earlier item of the same record is pending or processing (per-record
-   * order), and while its organization has no active, write-enabled server or that server is
-   * paused for rejected credentials. `onlyOrganizationId` claims one organization's items
-   * whatever its pause (the probe after a pause).
+   * Claims up to `limit` due items: first retries that have fallen due (so a retry is on time
+   * even behind a long backlog), then the rest, highest priority first, then the longest
+   * waiting. An item waits while an earlier item of the same record is pending or processing
+   * (per-record order), and while its organization has no active, write-enabled server or that
+   * server is paused for rejected credentials. `onlyOrganizationId` claims one organization's
+   * items whatever its pause (the probe after a pause).
    */
   async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<PfaWriteQueueItem[]> {
     if (limit <= 0) return [];
+    const ids = await this.claimIds(workerId, limit, 'due_retries', onlyOrganizationId);
+    if (ids.length < limit) ids.push(...(await this.claimIds(workerId, limit - ids.length, 'claim_order', onlyOrganizationId)));
+    if (ids.length === 0) return [];
+    const items = await this.dataSource.getRepository(PfaWriteQueueItem).findBy({ id: In(ids) });
+    return items.sort((a, b) => b.priority - a.priority || a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.seq - b.seq);
+  }
+
+  private async claimIds(workerId: string, limit: number, order: 'due_retries' | 'claim_order', onlyOrganizationId?: string): Promise<string[]> {
+    // Each order walks its own partial index: ix_pfa_write_queue_due_retries, ix_pfa_write_queue_claim.
+    const selection = order === 'due_retries' ? 'AND q.retry_count > 0 ORDER BY q.scheduled_at ASC' : 'ORDER BY q.priority DESC, q.scheduled_at ASC';
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH due AS (
          SELECT q.id
@@ -77,7 +89,7 @@ export class WriteQueueService {
              SELECT 1 FROM pfa_write_queue earlier
              WHERE earlier.organization_id = q.organization_id AND earlier.pfa_id = q.pfa_id
                AND earlier.status IN ('pending', 'processing') AND earlier.seq < q.seq)
-         ORDER BY q.priority DESC, q.scheduled_at ASC
+         ${selection}
          LIMIT $2
          FOR UPDATE OF q SKIP LOCKED
        ), claimed AS (
@@ -95,9 +107,7 @@ export class WriteQueueService {
         ? [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS, onlyOrganizationId]
         : [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS],
     );
-    if (rows.length === 0) return [];
-    const items = await this.dataSource.getRepository(PfaWriteQueueItem).findBy({ id: In(rows.map((row) => row.id)) });
-    return items.sort((a, b) => b.priority - a.priority || a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.seq - b.seq);
+    return rows.map((row) => row.id);
   }
 
   /** Keeps this worker's in-flight items from being reaped while they wait for a send slot. */

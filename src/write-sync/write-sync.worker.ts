@@ -178,7 +178,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     let batches = 0;
     try {
       for (const organizationId of await this.authPause.takeProbes()) {
-        this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts);
+        this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
       }
       while (!this.stopped && (maxBatches === 0 || batches < maxBatches)) {
         // With a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN) a claim takes a whole batch, as the seed's worker did.
@@ -200,12 +200,12 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private start(items: Awaited<ReturnType<WriteQueueService['claim']>>, inFlight: Set<Promise<void>>, counts: RunCounts): void {
+  private start(items: Awaited<ReturnType<WriteQueueService['claim']>>, inFlight: Set<Promise<void>>, counts: RunCounts, probe = false): void {
     counts.claimed += items.length;
     for (const item of items) {
       this.inFlight += 1;
       const work: Promise<void> = this.processor
-        .process(item, this.workerId)
+        .process(item, this.workerId, probe)
         .then((outcome) => tally(counts, outcome))
         .catch((error: Error) => this.logger.error(`Item ${item.id} could not be processed: ${error.message}`))
         .finally(() => {

@@ -49,7 +49,11 @@ export class PemsWriteApiClient {
   }
 
   /** Sends the keys, `baseVersion` as recordid and the changed fields only; answers the record as PEMS holds it after the update. */
-  async updateRecord(conn: PemsConnection, pfaId: string, baseVersion: number, changes: PfaData): Promise<PemsRecord> {
+  /**
+   * `beforeSend` runs after the rate-limit wait, just before the request leaves: the caller's
+   * last chance to call it off (it throws) when something changed during the wait.
+   */
+  async updateRecord(conn: PemsConnection, pfaId: string, baseVersion: number, changes: PfaData, beforeSend?: () => Promise<void>): Promise<PemsRecord> {
     const call: CallLabel = { operation: 'UPDATE', subject: pfaId };
     if (!Number.isInteger(baseVersion) || baseVersion < 0) {
       throw this.refuseLocally(conn, call, `base version ${baseVersion} is not a PEMS recordid`);
@@ -62,7 +66,7 @@ export class PemsWriteApiClient {
       if (error instanceof PemsValueEncodeError) throw this.refuseLocally(conn, call, error.message);
       throw error;
     }
-    const body = await this.post(conn, SCREEN_PATH, envelope, call);
+    const body = await this.post(conn, SCREEN_PATH, envelope, call, beforeSend);
     return this.parse(conn, call, () => parseScreenRecord(body, fieldMap, pfaId));
   }
 
@@ -95,9 +99,10 @@ export class PemsWriteApiClient {
     }
   }
 
-  private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel): Promise<unknown> {
+  private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel, beforeSend?: () => Promise<void>): Promise<unknown> {
     const headers = this.headers(conn, call);
     await this.rateLimiter.acquire(pemsTenantKey(conn), conn.rateLimitPerSecond);
+    await beforeSend?.();
     const started = performance.now();
     // A hard deadline for the whole call: axios's own timeout only watches socket inactivity.
     const deadline = AbortSignal.timeout(conn.timeoutMs);

@@ -50,7 +50,9 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
       const [slot] = await this.reserve(tenantKey, ratePerSecond, 1, cold);
       const wait = slot - Date.now();
       if (wait > 0) await sleep(wait);
-      if (Date.now() - slot <= PostgresPemsRateLimiter.MAX_LATENESS_MS) return;
+      if (Date.now() - slot > PostgresPemsRateLimiter.MAX_LATENESS_MS) continue;
+      // A Retry-After pause that began while we slept (from any instance) cancels the slot.
+      if (!(await this.isPaused(tenantKey))) return;
     }
   }
 
@@ -75,6 +77,14 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
     const offset = this.observeOffset(Number(rows[0].db_now_ms), Date.now());
     const first = Number(rows[0].first_slot_ms) - offset;
     return Array.from({ length: count }, (_, index) => first + index * spacingMs);
+  }
+
+  private async isPaused(tenantKey: string): Promise<boolean> {
+    const rows: Array<{ paused: boolean }> = await this.dataSource.query(
+      'SELECT paused_until > clock_timestamp() AS paused FROM pems_rate_limits WHERE tenant_key = $1',
+      [tenantKey],
+    );
+    return rows[0]?.paused === true;
   }
 
   /** PEMS said Retry-After: nobody sends to this tenant, from any instance, until it has passed. */
