@@ -11,11 +11,13 @@ import { PemsRateLimiter } from './pems-rate-limiter';
 export class InMemoryPemsRateLimiter extends PemsRateLimiter {
   private readonly nextSlot = new Map<string, number>();
 
-  async acquire(tenantKey: string, ratePerSecond: number): Promise<void> {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) return;
-    const now = performance.now();
-    const slot = Math.max(now, this.nextSlot.get(tenantKey) ?? 0);
-    this.nextSlot.set(tenantKey, slot + 1000 / ratePerSecond);
-    if (slot > now) await sleep(slot - now);
+  async acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<void> {
+    if (ratePerSecond > 0 && Number.isFinite(ratePerSecond)) {
+      const now = performance.now();
+      const slot = Math.max(now, this.nextSlot.get(tenantKey) ?? 0);
+      this.nextSlot.set(tenantKey, slot + 1000 / ratePerSecond);
+      if (slot > now) await sleep(slot - now);
+    }
+    await precondition?.();
   }
 }

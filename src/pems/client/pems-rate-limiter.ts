@@ -6,7 +6,11 @@ import { PemsConnection } from './pems-client.types';
  * that talks to the same tenant. `acquire` resolves when the caller may send.
  */
 export abstract class PemsRateLimiter {
-  abstract acquire(tenantKey: string, ratePerSecond: number): Promise<void>;
+  /**
+   * `precondition` runs once the slot is due and before the caller is released; it may throw to
+   * call the send off. Lateness is judged after it, so a slow check cannot make a send late.
+   */
+  abstract acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<void>;
 }
 
 /**

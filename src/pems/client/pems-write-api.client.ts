@@ -101,8 +101,7 @@ export class PemsWriteApiClient {
 
   private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel, beforeSend?: () => Promise<void>): Promise<unknown> {
     const headers = this.headers(conn, call);
-    await this.rateLimiter.acquire(pemsTenantKey(conn), conn.rateLimitPerSecond);
-    await beforeSend?.();
+    await this.rateLimiter.acquire(pemsTenantKey(conn), conn.rateLimitPerSecond, beforeSend);
     const started = performance.now();
     // A hard deadline for the whole call: axios's own timeout only watches socket inactivity.
     const deadline = AbortSignal.timeout(conn.timeoutMs);

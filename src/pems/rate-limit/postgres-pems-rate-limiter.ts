@@ -42,7 +42,7 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
     return (1000 / ratePerSecond) * (1 + PostgresPemsRateLimiter.SPACING_MARGIN);
   }
 
-  async acquire(tenantKey: string, ratePerSecond: number): Promise<void> {
+  async acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<void> {
     for (;;) {
       const sent = this.sendsPerTenant.get(tenantKey) ?? 0;
       const cold = sent < PostgresPemsRateLimiter.COLD_SENDS;
@@ -50,9 +50,11 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
       const [slot] = await this.reserve(tenantKey, ratePerSecond, 1, cold);
       const wait = slot - Date.now();
       if (wait > 0) await sleep(wait);
-      if (Date.now() - slot > PostgresPemsRateLimiter.MAX_LATENESS_MS) continue;
       // A Retry-After pause that began while we slept (from any instance) cancels the slot.
-      if (!(await this.isPaused(tenantKey))) return;
+      if (await this.isPaused(tenantKey)) continue;
+      await precondition?.();
+      // Judged last, after the checks' round trips, right before the caller sends.
+      if (Date.now() - slot <= PostgresPemsRateLimiter.MAX_LATENESS_MS) return;
     }
   }
 
