@@ -1,0 +1,16 @@
+import { PemsFaultConfig } from '../../src/pems/simulator/pems-fault.injector';
+import { SeedOptions } from '../../src/pems/simulator/pems-seed-data';
+import { PemsSimulator } from '../../src/pems/simulator/pems-simulator';
+import { SimLogEntry, SimulatorOps } from './simulator-protocol';
+
+/** SimulatorOps on a PemsSimulator of this process. */
+export function simulatorOps(simulator: PemsSimulator): SimulatorOps {
+  return {
+    seed: (organization: string, count: number, options: SeedOptions) => simulator.seed(organization, count, options),
+    setRateLimit: (perSecond: number | null) => simulator.setRateLimit(perSecond),
+    setFaults: (config: PemsFaultConfig) => simulator.setFaults(config),
+    clearLog: () => simulator.clearLog(),
+    getLog: (): SimLogEntry[] => simulator.getLog().map((entry) => ({ at: entry.at, action: entry.action, status: entry.status, pfaId: entry.pfaId })),
+    recordVersion: (organization: string, pfaId: string) => simulator.getRecord(organization, pfaId)?.recordid ?? null,
+  };
+}

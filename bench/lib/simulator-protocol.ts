@@ -1,0 +1,38 @@
+import { PemsFaultConfig } from '../../src/pems/simulator/pems-fault.injector';
+import { SeedOptions } from '../../src/pems/simulator/pems-seed-data';
+import { PemsSimulatorCredentials } from '../../src/pems/simulator/pems-tenant.authenticator';
+
+/** What the benchmarks read from the simulator's request log (arrival time on the wall clock, sub-millisecond). */
+export interface SimLogEntry {
+  at: number;
+  action: string | null;
+  status: number | null;
+  pfaId: string | null;
+}
+
+export interface SimulatorStartOptions {
+  tenants: Record<string, PemsSimulatorCredentials>;
+  rateLimitPerSecond: number | null;
+  logLimit: number;
+}
+
+/** The simulator operations the benchmarks use, the same in-process and across the child process's IPC. */
+export interface SimulatorOps {
+  seed(organization: string, count: number, options: SeedOptions): number;
+  setRateLimit(perSecond: number | null): void;
+  setFaults(config: PemsFaultConfig): void;
+  clearLog(): void;
+  getLog(): SimLogEntry[];
+  recordVersion(organization: string, pfaId: string): number | null;
+}
+
+export type SimulatorMethod = keyof SimulatorOps;
+
+export interface SimRequest {
+  id: number;
+  method: SimulatorMethod;
+  args: unknown[];
+}
+
+export type SimReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type SimReady = { type: 'ready'; baseUrl: string };
