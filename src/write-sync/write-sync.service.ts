@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { FieldError } from '../common/errors/app.exception';
+import { ApiServer } from '../organizations/entities/api-server.entity';
+import { PemsConnection } from '../pems/client/pems-client.types';
 import { PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { PostgresPemsRateLimiter } from '../pems/rate-limit/postgres-pems-rate-limiter';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
@@ -14,6 +16,7 @@ import { WriteSyncException } from './write-sync-errors';
 import { WriteQueueService } from './write-queue.service';
 
 const DEFAULT_PRIORITY = 5;
+const LARGE_ENQUEUE = 1000;
 
 /** POST /api/pems/write-sync: the organization's pending modifications (or the listed ones) into the queue, all or none. */
 @Injectable()
@@ -27,6 +30,15 @@ export class WriteSyncService {
 
   async queueModifications(request: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
     const { server, connection } = await this.connections.forOrganization(request.organizationId, { forWriting: true });
+    const response = await this.queueInTransaction(request, server, connection);
+    // Thousands of new pending rows leave the planner's statistics stale, and the claim's
+    // per-record check then turns quadratic (42 s for one claim in docs/performance.md) until
+    // autovacuum analyzes the table; analyze it now instead.
+    if (response.queuedCount >= LARGE_ENQUEUE) await this.dataSource.query('ANALYZE pfa_write_queue');
+    return response;
+  }
+
+  private queueInTransaction(request: WriteSyncRequestDto, server: ApiServer, connection: PemsConnection): Promise<WriteSyncResponseDto> {
     return this.dataSource.transaction(async (manager) => {
       const modifications = await this.lockPending(manager, request);
       if (modifications.length === 0) {

@@ -49,9 +49,12 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
       if (cold) this.sendsPerTenant.set(tenantKey, sent + 1);
       const [slot] = await this.reserve(tenantKey, ratePerSecond, 1, cold);
       const wait = slot - Date.now();
-      if (wait > 0) await sleep(wait);
-      // A Retry-After pause that began while we slept (from any instance) cancels the slot.
-      if (await this.isPaused(tenantKey)) continue;
+      // A Retry-After pause that began while we slept (from any instance) cancels the slot; a
+      // slot due at once was reserved after any pause already.
+      if (wait > 0) {
+        await sleep(wait);
+        if (await this.isPaused(tenantKey)) continue;
+      }
       await precondition?.();
       // Judged last, after the checks' round trips, right before the caller sends.
       if (Date.now() - slot <= PostgresPemsRateLimiter.MAX_LATENESS_MS) return;
