@@ -25,8 +25,8 @@ import { PemsRateLimiter } from '../client/pems-rate-limiter';
 export class PostgresPemsRateLimiter extends PemsRateLimiter {
   /** Slots are this much more than 1/rate apart: room for MAX_LATENESS_MS plus the request's own way to PEMS. */
   static readonly SPACING_MARGIN = 0.02;
-  static readonly MAX_LATENESS_MS = 8;
-  static readonly COLD_SENDS = 5;
+  static readonly MAX_LATENESS_MS = 12;
+  static readonly COLD_SENDS = 2;
   private static readonly OFFSET_SAMPLES = 32;
 
   /** Recent estimates of (database clock - local clock); the largest is the least delayed. */
@@ -50,12 +50,15 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter {
       const [slot] = await this.reserve(tenantKey, ratePerSecond, 1, cold);
       const wait = slot - Date.now();
       // A Retry-After pause that began while we slept (from any instance) cancels the slot; a
-      // slot due at once was reserved after any pause already.
+      // slot due at once was reserved after any pause already. The caller's precondition runs
+      // alongside, so both cost one round trip of lateness, not two.
       if (wait > 0) {
         await sleep(wait);
-        if (await this.isPaused(tenantKey)) continue;
+        const [paused] = await Promise.all([this.isPaused(tenantKey), precondition?.()]);
+        if (paused) continue;
+      } else {
+        await precondition?.();
       }
-      await precondition?.();
       // Judged last, after the checks' round trips, right before the caller sends.
       if (Date.now() - slot <= PostgresPemsRateLimiter.MAX_LATENESS_MS) return;
     }
