@@ -103,14 +103,11 @@ export class WriteItemProcessor {
       const started = process.hrtime.bigint();
       try {
         const stored = await this.client.updateRecord(connection, item.pfaId, version, changes, probe ? undefined : () => this.assertNotPaused(item.organizationId));
-        // Only a probe can reach PEMS while its server is paused, so only a probe's answer ends the pause.
-        if (probe) await this.authPause.credentialsAccepted(item.organizationId);
         this.metrics.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
         return (await this.complete(item, modification, workerId, stored, 200)) ? 'completed' : 'released';
       } catch (error) {
         if (!(error instanceof PemsApiError) || error.kind !== 'version_conflict' || item.resendCount >= MAX_RESENDS) throw error;
         const current = await this.client.getRecord(connection, item.pfaId);
-        if (probe) await this.authPause.credentialsAccepted(item.organizationId);
         const verdict = await this.check(item, modification, workerId, current, true);
         if (verdict !== 'send') return verdict;
         version = current.version;
@@ -161,7 +158,10 @@ export class WriteItemProcessor {
       await this.events.publish({ type: 'sync.completed', organizationId: item.organizationId, modificationId: modification.id, queueItemId: item.id, pfaId: item.pfaId }, manager);
       return true;
     });
-    if (done) this.metrics.sends.inc({ outcome: stored && statusCode === 200 ? 'success' : 'already_applied' });
+    if (done) {
+      this.metrics.sends.inc({ outcome: stored && statusCode === 200 ? 'success' : 'already_applied' });
+      await this.authPause.credentialsAccepted(item.organizationId);
+    }
     return done;
   }
 
