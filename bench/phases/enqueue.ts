@@ -50,7 +50,7 @@ async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimA
   let ids: string[] = [];
   const started = preciseNow();
   const captured = await captureQueries(app.dataSource, async () => {
-    ids = (await queue.claim('bench-burst', 100)).map((item) => item.id);
+    ids = (await queue.claim('bench-burst', 100)).map(({ item }) => item.id);
   });
   const staleStatisticsMs = preciseNow() - started;
   await releaseClaimed(ctx.db, ids);
@@ -67,7 +67,7 @@ async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimA
     const claimStarted = preciseNow();
     const items = await queue.claim('bench-burst', 100);
     times.push(preciseNow() - claimStarted);
-    await releaseClaimed(ctx.db, items.map((item) => item.id));
+    await releaseClaimed(ctx.db, items.map(({ item }) => item.id));
   }
   const analyzedPlans: ExplainResult[] = [];
   for (const [index, query] of claimQueries.entries()) analyzedPlans.push(await explain(ctx.db, `claim statement ${index + 1} after ANALYZE pfa_write_queue`, query));

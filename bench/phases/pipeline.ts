@@ -6,6 +6,7 @@ import { PemsConnection } from '../../src/pems/client/pems-client.types';
 import { PemsWriteApiClient } from '../../src/pems/client/pems-write-api.client';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
 import { returningRows } from '../../src/database/returning-rows';
+import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
 import { PfaData } from '../../src/validation/pfa-fields';
 import { PfaWriteQueueItem } from '../../src/write-sync/entities/pfa-write-queue.entity';
@@ -254,7 +255,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
       );
       if (done.length !== 1) throw new Error(`queue item ${job.queueItemId} was not ours to complete`);
       await manager.query(`UPDATE pfa_modification SET status = 'synced', synced_at = now(), sync_error = NULL, updated_at = now() WHERE id = $1`, [job.modificationId]);
-      await mirror.apply(principal.organizationId, stored, 'write_sync', manager);
+      await mirror.applyMany(principal.organizationId, [stored], 'write_sync', manager);
     });
   };
 
@@ -269,7 +270,9 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
       try {
         if (config.ourProcessor) {
           const entities = await itemRepository.findBy({ id: In(batch.map((job) => job.data.queueItemId)) });
-          const outcomes = await Promise.all(entities.map((item) => processor.process(item, PGBOSS_LOCK_OWNER)));
+          const records = await dataSource.getRepository(PfaRecord).findBy({ organizationId: principal.organizationId, pfaId: In(entities.map((item) => item.pfaId)) });
+          const mirrored = new Map(records.map((record) => [record.pfaId, { version: record.version, data: record.data }]));
+          const outcomes = await Promise.all(await processor.begin(entities.map((item) => ({ item, mirrored: mirrored.get(item.pfaId) ?? null })), PGBOSS_LOCK_OWNER));
           const unexpected = outcomes.filter((outcome) => outcome !== 'completed');
           if (unexpected.length > 0) throw new Error(`WriteItemProcessor answered ${unexpected.join(', ')}`);
         } else {

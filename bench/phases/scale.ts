@@ -129,11 +129,11 @@ export async function runScale(
       claimTimes.push(elapsed);
       claimed += items.length;
     }
-    await release(items.map((item) => item.id));
+    await release(items.map(({ item }) => item.id));
   }
   const claimQueries = await captureQueries(app.dataSource, async () => {
     const items = await queue.claim('bench-claim', 100);
-    await release(items.map((item) => item.id));
+    await release(items.map(({ item }) => item.id));
   });
   const claimStatements = claimQueries.filter((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED'));
 

@@ -34,8 +34,15 @@ export class SyncEventsService implements OnModuleInit {
   }
 
   async publish(event: Omit<SyncEvent, 'at'>, manager?: EntityManager): Promise<void> {
-    const full: SyncEvent = { ...event, at: new Date().toISOString(), ...(event.detail ? { detail: event.detail.slice(0, MAX_DETAIL_LENGTH) } : {}) };
-    await (manager ?? this.dataSource).query('SELECT pg_notify($1, $2)', [SYNC_EVENTS_CHANNEL, JSON.stringify(full)]);
+    await this.publishMany([event], manager);
+  }
+
+  /** Several events in one round trip (a NOTIFY each, in order). */
+  async publishMany(events: Array<Omit<SyncEvent, 'at'>>, manager?: EntityManager): Promise<void> {
+    if (events.length === 0) return;
+    const at = new Date().toISOString();
+    const payloads = events.map((event) => JSON.stringify({ ...event, at, ...(event.detail ? { detail: event.detail.slice(0, MAX_DETAIL_LENGTH) } : {}) } satisfies SyncEvent));
+    await (manager ?? this.dataSource).query('SELECT count(pg_notify($1, payload)) FROM unnest($2::text[]) AS payload', [SYNC_EVENTS_CHANNEL, payloads]);
   }
 
   /** The events of one organization, as they happen. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { GroupedCalls } from '../common/grouped-calls';
 import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
 
@@ -10,9 +11,25 @@ import { returningRows } from '../database/returning-rows';
  * (OrganizationsService clears it), or after PEMS_AUTH_PAUSE_MS with one probe item: if the
  * probe succeeds the server resumes, if not it pauses again.
  */
+/**
+ * How long one look at a server's pause serves the sends that follow. A send that slips
+ * through in that time meets PEMS's 401 and is handed back to wait, costing no retry; this
+ * instance's own 401s and successes count at once.
+ */
+const PAUSE_LOOK_MAX_AGE_MS = 100;
+
 @Injectable()
 export class ServerAuthPauseService {
   private readonly logger = new Logger('PemsWriteSync');
+  /** The last look at each organization's server, by when it was asked for (performance.now()). */
+  private readonly looks = new Map<string, { paused: boolean; at: number }>();
+  /** Sends that ask while a look is on its way share the next one. */
+  private readonly lookups = new GroupedCalls<void, boolean>(async (organizationId, callers) => {
+    const [server]: Array<{ paused: boolean }> = await this.dataSource.query('SELECT auth_failed_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1', [
+      organizationId,
+    ]);
+    return callers.map(() => server?.paused === true);
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -25,6 +42,7 @@ export class ServerAuthPauseService {
    * way are handed back to wait, so a wrong password costs one item, not a batch.
    */
   async credentialsRejected(organizationId: string, message: string): Promise<boolean> {
+    this.looks.set(organizationId, { paused: true, at: performance.now() });
     const rows = await returningRows<{ newly: boolean }>(
       this.dataSource,
       `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
@@ -39,14 +57,27 @@ export class ServerAuthPauseService {
     return newly;
   }
 
-  async credentialsAccepted(organizationId: string): Promise<void> {
-    const rows = await returningRows<{ id: string }>(
+  /** Whether the organization's server is paused for rejected credentials, as seen at most PAUSE_LOOK_MAX_AGE_MS ago. */
+  async isPaused(organizationId: string): Promise<boolean> {
+    const asked = performance.now();
+    const last = this.looks.get(organizationId);
+    if (last && asked - last.at <= PAUSE_LOOK_MAX_AGE_MS) return last.paused;
+    const paused = await this.lookups.call(organizationId, undefined);
+    if ((this.looks.get(organizationId)?.at ?? -Infinity) < asked) this.looks.set(organizationId, { paused, at: asked });
+    return paused;
+  }
+
+  /** PEMS took a write with these organizations' credentials: a pause for rejected ones ends. */
+  async credentialsAccepted(organizationIds: string[]): Promise<void> {
+    if (organizationIds.length === 0) return;
+    for (const organizationId of organizationIds) this.looks.set(organizationId, { paused: false, at: performance.now() });
+    const rows = await returningRows<{ organization_id: string }>(
       this.dataSource,
       `UPDATE api_servers SET auth_failed_at = NULL, auth_paused_until = NULL, auth_failure_message = NULL
-       WHERE organization_id = $1 AND auth_failed_at IS NOT NULL RETURNING id`,
-      [organizationId],
+       WHERE organization_id = ANY($1::uuid[]) AND auth_failed_at IS NOT NULL RETURNING organization_id`,
+      [organizationIds],
     );
-    if (rows.length > 0) this.logger.log(`PEMS accepted the credentials of organization ${organizationId}'s server again; its writes resume`);
+    for (const row of rows) this.logger.log(`PEMS accepted the credentials of organization ${row.organization_id}'s server again; its writes resume`);
   }
 
   /**

@@ -9,16 +9,16 @@ import { PemsApiError } from '../pems/client/pems-api.error';
 import { PemsConnection, PemsRecord } from '../pems/client/pems-client.types';
 import { pemsTenantKey } from '../pems/client/pems-rate-limiter';
 import { PemsWriteApiClient } from '../pems/client/pems-write-api.client';
-import { PemsConnectionFactory } from '../pems/pems-connection.factory';
+import { OrganizationConnection, PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { PostgresPemsRateLimiter } from '../pems/rate-limit/postgres-pems-rate-limiter';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
-import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaData } from '../validation/pfa-fields';
 import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
 import { ServerAuthPauseService } from './server-auth-pause.service';
-import { WriteQueueService } from './write-queue.service';
+import { WriteCompletionBatcher } from './write-completion.batcher';
+import { ClaimedItem, WriteQueueService } from './write-queue.service';
 
 /** How an attempt ended, for the run's counts and the metrics. */
 export type ItemOutcome = 'completed' | 'already_applied' | 'retry' | 'failed' | 'conflict' | 'released';
@@ -56,45 +56,58 @@ export class WriteItemProcessor {
     private readonly conflicts: ConflictDetectionService,
     private readonly conflictRecorder: ConflictRecorder,
     private readonly mirror: PfaMirrorService,
+    private readonly completions: WriteCompletionBatcher,
     private readonly authPause: ServerAuthPauseService,
     private readonly events: SyncEventsService,
     private readonly metrics: SyncMetricsService,
   ) {}
 
-  /** `probe`: the one item sent to a server paused for rejected credentials, to see whether they work again. */
-  async process(item: PfaWriteQueueItem, workerId: string, probe = false): Promise<ItemOutcome> {
-    const modification = await this.dataSource.getRepository(PfaModification).findOneBy({ id: item.modificationId });
-    if (!modification) return (await this.fail(item, workerId, null, 'The modification no longer exists', null)) ? 'failed' : 'released';
-    let connection: PemsConnection;
-    try {
-      const { server, connection: found } = await this.connections.forOrganization(item.organizationId, { forWriting: true });
-      if (server.authFailedAt && !probe) return this.waitForCredentials(item, workerId);
-      connection = found;
-    } catch (error) {
+  /**
+   * Starts a claim's items: their organizations' connections are looked up and their
+   * `sync.processing` events published once for the claim; answers one promise per item,
+   * resolved with its outcome. `probe`: the one item sent to a server paused for rejected
+   * credentials, to see whether they work again.
+   */
+  async begin(claimed: ClaimedItem[], workerId: string, probe = false): Promise<Array<Promise<ItemOutcome>>> {
+    const connections = new Map<string, Promise<OrganizationConnection | Error>>();
+    for (const { item } of claimed) {
+      if (!connections.has(item.organizationId)) {
+        connections.set(item.organizationId, this.connections.forOrganization(item.organizationId, { forWriting: true }).catch((error: Error) => error));
+      }
+    }
+    const ready: ClaimedItem[] = [];
+    for (const entry of claimed) if (!((await connections.get(entry.item.organizationId)!) instanceof Error)) ready.push(entry);
+    await this.events.publishMany(
+      ready.map(({ item }) => ({ type: 'sync.processing', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),
+    );
+    return claimed.map(async (entry) => this.process(entry, await connections.get(entry.item.organizationId)!, workerId, probe));
+  }
+
+  private async process(claimed: ClaimedItem, found: OrganizationConnection | Error, workerId: string, probe: boolean): Promise<ItemOutcome> {
+    const { item } = claimed;
+    if (found instanceof Error) {
       // The server was switched off or made read-only after the claim: wait for it, costing no retry.
-      const released = await this.queue.retryLater(item, workerId, this.config.PEMS_WRITE_SYNC_RETRY_DELAYS_MS[0] ?? 5000, (error as Error).message, null, false);
+      const released = await this.queue.retryLater(item, workerId, this.config.PEMS_WRITE_SYNC_RETRY_DELAYS_MS[0] ?? 5000, found.message, null, false);
       return released ? 'retry' : 'released';
     }
-    await this.events.publish({ type: 'sync.processing', organizationId: item.organizationId, modificationId: modification.id, queueItemId: item.id, pfaId: item.pfaId });
-
+    if (found.server.authFailedAt && !probe) return this.waitForCredentials(item, workerId);
     try {
-      return await this.attempt(item, modification, connection, workerId, probe);
+      return await this.attempt(claimed, found.connection, workerId, probe);
     } catch (error) {
       if (error instanceof ServerPausedError) return this.waitForCredentials(item, workerId);
-      if (error instanceof PemsApiError) return this.handlePemsFailure(item, modification, connection, workerId, error);
+      if (error instanceof PemsApiError) return this.handlePemsFailure(item, found.connection, workerId, error);
       // Our own trouble (the database, a bug): the item is kept and tried again, as a retry.
       this.logger.error(`Write of ${item.pfaId} (item ${item.id}) failed inside pems-sync: ${(error as Error).message}`, (error as Error).stack);
-      return this.retryOrFail(item, modification, workerId, `Internal error: ${(error as Error).message}`, null, null);
+      return this.retryOrFail(item, workerId, `Internal error: ${(error as Error).message}`, null, null);
     }
   }
 
-  private async attempt(item: PfaWriteQueueItem, modification: PfaModification, connection: PemsConnection, workerId: string, probe: boolean): Promise<ItemOutcome> {
+  private async attempt({ item, mirrored }: ClaimedItem, connection: PemsConnection, workerId: string, probe: boolean): Promise<ItemOutcome> {
     const changes = item.payload.changes as PfaData;
     let version = item.payload.baseVersion;
 
-    const mirrored = await this.dataSource.getRepository(PfaRecord).findOneBy({ organizationId: item.organizationId, pfaId: item.pfaId });
     if (mirrored && this.conflicts.needsCheck(version, mirrored.version)) {
-      const verdict = await this.check(item, modification, workerId, { pfaId: item.pfaId, version: mirrored.version, data: mirrored.data, lastModified: null }, false);
+      const verdict = await this.check(item, workerId, { pfaId: item.pfaId, version: mirrored.version, data: mirrored.data, lastModified: null }, false);
       if (verdict !== 'send') return verdict;
       version = mirrored.version;
     }
@@ -104,11 +117,11 @@ export class WriteItemProcessor {
       try {
         const stored = await this.client.updateRecord(connection, item.pfaId, version, changes, probe ? undefined : () => this.assertNotPaused(item.organizationId));
         this.metrics.sendLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
-        return (await this.complete(item, modification, workerId, stored, 200)) ? 'completed' : 'released';
+        return (await this.complete(item, workerId, stored, 200)) ? 'completed' : 'released';
       } catch (error) {
         if (!(error instanceof PemsApiError) || error.kind !== 'version_conflict' || item.resendCount >= MAX_RESENDS) throw error;
         const current = await this.client.getRecord(connection, item.pfaId);
-        const verdict = await this.check(item, modification, workerId, current, true);
+        const verdict = await this.check(item, workerId, current, true);
         if (verdict !== 'send') return verdict;
         version = current.version;
         item.resendCount += 1;
@@ -118,12 +131,15 @@ export class WriteItemProcessor {
   }
 
   /** The three-way check against `theirs`; answers 'send' when the write should go (again) on theirs's version. */
-  private async check(item: PfaWriteQueueItem, modification: PfaModification, workerId: string, theirs: PemsRecord, fromPems: boolean): Promise<ItemOutcome | 'send'> {
-    if (fromPems) await this.mirror.apply(item.organizationId, theirs, 'conflict_check');
+  private async check(item: PfaWriteQueueItem, workerId: string, theirs: PemsRecord, fromPems: boolean): Promise<ItemOutcome | 'send'> {
+    if (fromPems) await this.mirror.applyMany(item.organizationId, [theirs], 'conflict_check');
+    // Gone only if the item went with it (ON DELETE CASCADE): nothing left to finish.
+    const modification = await this.dataSource.getRepository(PfaModification).findOneBy({ id: item.modificationId });
+    if (!modification) return 'released';
     const verdict = this.conflicts.detect({ changes: item.payload.changes, baseValues: modification.baseValues, theirs: theirs.data });
     if (verdict.outcome === 'no_conflict') return 'send';
     if (verdict.outcome === 'already_applied') {
-      return (await this.complete(item, modification, workerId, fromPems ? theirs : null, null)) ? 'already_applied' : 'released';
+      return (await this.complete(item, workerId, fromPems ? theirs : null, null)) ? 'already_applied' : 'released';
     }
     const recorded = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.finish(manager, item, workerId, { status: 'failed', error: 'VERSION_CONFLICT', statusCode: 409 }))) return false;
@@ -149,44 +165,31 @@ export class WriteItemProcessor {
     return 'conflict';
   }
 
-  /** Item completed, modification synced and, when PEMS answered with the record, the mirror moved on: one transaction. */
-  private async complete(item: PfaWriteQueueItem, modification: PfaModification, workerId: string, stored: PemsRecord | null, statusCode: number | null): Promise<boolean> {
-    const done = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.queue.finish(manager, item, workerId, { status: 'completed', statusCode }))) return false;
-      await manager.getRepository(PfaModification).update(modification.id, { status: 'synced', syncedAt: new Date(), syncError: null });
-      if (stored) await this.mirror.apply(item.organizationId, stored, 'write_sync', manager);
-      await this.events.publish({ type: 'sync.completed', organizationId: item.organizationId, modificationId: modification.id, queueItemId: item.id, pfaId: item.pfaId }, manager);
-      return true;
-    });
-    if (done) {
-      this.metrics.sends.inc({ outcome: stored && statusCode === 200 ? 'success' : 'already_applied' });
-      await this.authPause.credentialsAccepted(item.organizationId);
-    }
+  /** Item completed, modification synced and, when PEMS answered with the record, the mirror moved on: one transaction, shared with other completions. */
+  private async complete(item: PfaWriteQueueItem, workerId: string, stored: PemsRecord | null, statusCode: number | null): Promise<boolean> {
+    const done = await this.completions.complete({ item, workerId, stored, statusCode });
+    if (done) this.metrics.sends.inc({ outcome: stored && statusCode === 200 ? 'success' : 'already_applied' });
     return done;
   }
 
-  private async handlePemsFailure(item: PfaWriteQueueItem, modification: PfaModification, connection: PemsConnection, workerId: string, error: PemsApiError): Promise<ItemOutcome> {
+  private async handlePemsFailure(item: PfaWriteQueueItem, connection: PemsConnection, workerId: string, error: PemsApiError): Promise<ItemOutcome> {
     switch (error.kind) {
       case 'credentials_rejected':
         this.metrics.sends.inc({ outcome: 'credentials_rejected' });
         if (!(await this.authPause.credentialsRejected(item.organizationId, error.message))) return this.waitForCredentials(item, workerId);
-        return (await this.fail(item, workerId, modification, `CREDENTIALS_REJECTED: ${error.message}`, error.status)) ? 'failed' : 'released';
+        return (await this.fail(item, workerId, `CREDENTIALS_REJECTED: ${error.message}`, error.status)) ? 'failed' : 'released';
       case 'retryable':
       case 'version_conflict':
         if (error.retryAfterMs !== null) await this.rateLimiter.pause(pemsTenantKey(connection), error.retryAfterMs);
-        return this.retryOrFail(item, modification, workerId, error.message, error.status, error.retryAfterMs);
+        return this.retryOrFail(item, workerId, error.message, error.status, error.retryAfterMs);
       default:
-        return (await this.fail(item, workerId, modification, error.message, error.status)) ? 'failed' : 'released';
+        return (await this.fail(item, workerId, error.message, error.status)) ? 'failed' : 'released';
     }
   }
 
   /** Once PEMS has refused a server's credentials, no further write is thrown at it until the pause ends. */
   private async assertNotPaused(organizationId: string): Promise<void> {
-    const [server]: Array<{ paused: boolean }> = await this.dataSource.query(
-      'SELECT auth_failed_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1',
-      [organizationId],
-    );
-    if (server?.paused) throw new ServerPausedError();
+    if (await this.authPause.isPaused(organizationId)) throw new ServerPausedError();
   }
 
   /** The server is paused for rejected credentials: the item goes back to wait for the pause to end, costing no retry. */
@@ -195,10 +198,10 @@ export class WriteItemProcessor {
     return released ? 'retry' : 'released';
   }
 
-  private async retryOrFail(item: PfaWriteQueueItem, modification: PfaModification, workerId: string, reason: string, statusCode: number | null, retryAfterMs: number | null): Promise<ItemOutcome> {
+  private async retryOrFail(item: PfaWriteQueueItem, workerId: string, reason: string, statusCode: number | null, retryAfterMs: number | null): Promise<ItemOutcome> {
     if (item.retryCount >= item.maxRetries) {
       const message = `${reason} (gave up after ${item.retryCount} ${item.retryCount === 1 ? 'retry' : 'retries'})`;
-      return (await this.fail(item, workerId, modification, message, statusCode)) ? 'failed' : 'released';
+      return (await this.fail(item, workerId, message, statusCode)) ? 'failed' : 'released';
     }
     const delays = this.config.PEMS_WRITE_SYNC_RETRY_DELAYS_MS;
     const delay = Math.max(delays[Math.min(item.retryCount, delays.length - 1)] ?? 0, retryAfterMs ?? 0);
@@ -206,13 +209,11 @@ export class WriteItemProcessor {
     return (await this.queue.retryLater(item, workerId, delay, reason, statusCode)) ? 'retry' : 'released';
   }
 
-  private async fail(item: PfaWriteQueueItem, workerId: string, modification: PfaModification | null, reason: string, statusCode: number | null): Promise<boolean> {
+  private async fail(item: PfaWriteQueueItem, workerId: string, reason: string, statusCode: number | null): Promise<boolean> {
     const done = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.finish(manager, item, workerId, { status: 'failed', error: reason, statusCode }))) return false;
-      if (modification) {
-        await manager.getRepository(PfaModification).update(modification.id, { status: 'failed', syncError: reason });
-        await this.events.publish({ type: 'sync.failed', organizationId: item.organizationId, modificationId: modification.id, queueItemId: item.id, pfaId: item.pfaId, detail: reason }, manager);
-      }
+      await manager.getRepository(PfaModification).update(item.modificationId, { status: 'failed', syncError: reason });
+      await this.events.publish({ type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason }, manager);
       return true;
     });
     if (done) this.metrics.sends.inc({ outcome: 'failed' });

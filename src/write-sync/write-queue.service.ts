@@ -1,12 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { entityFromRow } from '../database/entity-from-row';
 import { returningRows } from '../database/returning-rows';
+import { PfaData } from '../validation/pfa-fields';
 import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
 import { WRITE_QUEUE_CHANNEL } from './write-queue-channel';
 
 export { WRITE_QUEUE_CHANNEL };
+
+/** A claimed item, with the mirror's copy of its record as it stood at the claim (null: not mirrored). */
+export interface ClaimedItem {
+  item: PfaWriteQueueItem;
+  mirrored: { version: number; data: PfaData } | null;
+}
 
 export interface EnqueueRequest {
   organizationId: string;
@@ -59,27 +67,18 @@ export class WriteQueueService {
   }
 
   /**
-   * Claims up to `limit` due items: first retries that have fallen due (so a retry is on time
-   * even behind a long backlog), then the rest, highest priority first, then the longest
-   * waiting. An item waits while an earlier item of the same record is pending or processing
-   * (per-record order), and while its organization has no active, write-enabled server or that
-   * server is paused for rejected credentials. `onlyOrganizationId` claims one organization's
-   * items whatever its pause (the probe after a pause).
+   * Claims up to `limit` due items, in one statement: first retries that have fallen due (so a
+   * retry is on time even behind a long backlog), then the rest, highest priority first, then
+   * the longest waiting. An item waits while an earlier item of the same record is pending or
+   * processing (per-record order), and while its organization has no active, write-enabled
+   * server or that server is paused for rejected credentials. `onlyOrganizationId` claims one
+   * organization's items whatever its pause (the probe after a pause). Each item comes with
+   * the mirror's copy of its record, which the worker compares with the item's base version.
    */
-  async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<PfaWriteQueueItem[]> {
+  async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<ClaimedItem[]> {
     if (limit <= 0) return [];
-    const ids = await this.claimIds(workerId, limit, 'due_retries', onlyOrganizationId);
-    if (ids.length < limit) ids.push(...(await this.claimIds(workerId, limit - ids.length, 'claim_order', onlyOrganizationId)));
-    if (ids.length === 0) return [];
-    const items = await this.dataSource.getRepository(PfaWriteQueueItem).findBy({ id: In(ids) });
-    return items.sort((a, b) => b.priority - a.priority || a.scheduledAt.getTime() - b.scheduledAt.getTime() || a.seq - b.seq);
-  }
-
-  private async claimIds(workerId: string, limit: number, order: 'due_retries' | 'claim_order', onlyOrganizationId?: string): Promise<string[]> {
-    // Each order walks its own partial index: ix_pfa_write_queue_due_retries, ix_pfa_write_queue_claim.
-    const selection = order === 'due_retries' ? 'AND q.retry_count > 0 ORDER BY q.scheduled_at ASC' : 'ORDER BY q.priority DESC, q.scheduled_at ASC';
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH due AS (
+    // Each pass walks its own partial index: ix_pfa_write_queue_due_retries, ix_pfa_write_queue_claim.
+    const due = (extra: string, order: string, size: string) => `
          SELECT q.id
          FROM pfa_write_queue q
          JOIN api_servers s ON s.organization_id = q.organization_id AND s.is_active AND s.write_enabled
@@ -89,25 +88,36 @@ export class WriteQueueService {
              SELECT 1 FROM pfa_write_queue earlier
              WHERE earlier.organization_id = q.organization_id AND earlier.pfa_id = q.pfa_id
                AND earlier.status IN ('pending', 'processing') AND earlier.seq < q.seq)
-         ${selection}
-         LIMIT $2
-         FOR UPDATE OF q SKIP LOCKED
+           ${extra}
+         ORDER BY ${order}
+         LIMIT ${size}
+         FOR UPDATE OF q SKIP LOCKED`;
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `WITH retries AS (${due('AND q.retry_count > 0', 'q.scheduled_at ASC', '$2')}
+       ), backlog AS (${due('AND q.id NOT IN (SELECT id FROM retries)', 'q.priority DESC, q.scheduled_at ASC', '$2 - (SELECT count(*) FROM retries)')}
        ), claimed AS (
          UPDATE pfa_write_queue q
          SET status = 'processing', locked_by = $1, last_attempt_at = now(),
              locked_until = now() + make_interval(secs => $3::float8 / 1000)
-         FROM due WHERE q.id = due.id
-         RETURNING q.id, q.modification_id
+         WHERE q.id IN (SELECT id FROM retries UNION ALL SELECT id FROM backlog)
+         RETURNING q.*
        ), syncing AS (
          UPDATE pfa_modification m SET status = 'syncing', updated_at = now()
          FROM claimed WHERE m.id = claimed.modification_id
        )
-       SELECT id FROM claimed`,
+       SELECT claimed.*, r.version AS mirrored_version, r.data AS mirrored_data
+       FROM claimed
+       LEFT JOIN pfa_records r ON r.organization_id = claimed.organization_id AND r.pfa_id = claimed.pfa_id
+       ORDER BY claimed.retry_count > 0 DESC, claimed.priority DESC, claimed.scheduled_at ASC, claimed.seq ASC`,
       onlyOrganizationId
         ? [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS, onlyOrganizationId]
         : [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS],
     );
-    return rows.map((row) => row.id);
+    const items = this.dataSource.getRepository(PfaWriteQueueItem);
+    return rows.map((row) => ({
+      item: entityFromRow(items, row),
+      mirrored: row.mirrored_version === null ? null : { version: Number(row.mirrored_version), data: row.mirrored_data as PfaData },
+    }));
   }
 
   /** Keeps this worker's in-flight items from being reaped while they wait for a send slot. */

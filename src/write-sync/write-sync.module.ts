@@ -6,6 +6,7 @@ import { PfaModule } from '../pfa/pfa.module';
 import { ValidationModule } from '../validation/validation.module';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 import { SyncStatusService } from './sync-status.service';
+import { WriteCompletionBatcher } from './write-completion.batcher';
 import { WriteItemProcessor } from './write-item.processor';
 import { WriteQueueOperationsService } from './write-queue-operations.service';
 import { WriteQueueController } from './write-queue.controller';
@@ -18,7 +19,7 @@ import { WriteSyncWorker } from './write-sync.worker';
 @Module({
   imports: [TerminusModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule, ValidationModule],
   controllers: [WriteSyncController, WriteQueueController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, ServerAuthPauseService, SyncStatusService, WriteQueueOperationsService, WriteSyncHealthIndicator],
+  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteCompletionBatcher, ServerAuthPauseService, SyncStatusService, WriteQueueOperationsService, WriteSyncHealthIndicator],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}

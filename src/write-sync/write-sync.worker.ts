@@ -9,7 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { PgListenerService } from '../database/pg-listener.service';
 import { ItemOutcome, WriteItemProcessor } from './write-item.processor';
 import { ServerAuthPauseService } from './server-auth-pause.service';
-import { WRITE_QUEUE_CHANNEL, WriteQueueService } from './write-queue.service';
+import { ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from './write-queue.service';
 
 export const WRITE_SYNC_JOB = 'pems-write-sync';
 const HEARTBEAT_MS = 5000;
@@ -178,7 +178,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     let batches = 0;
     try {
       for (const organizationId of await this.authPause.takeProbes()) {
-        this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
+        await this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
       }
       while (!this.stopped && (maxBatches === 0 || batches < maxBatches)) {
         // With a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN) a claim takes a whole batch, as the seed's worker did.
@@ -188,7 +188,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
           this.lookAgain = false;
           const items = await this.queue.claim(this.workerId, room);
           batches += items.length > 0 ? 1 : 0;
-          this.start(items, inFlight, counts);
+          await this.start(items, inFlight, counts);
           if (items.length === 0 && inFlight.size === 0 && !this.lookAgain) break;
           if (items.length > 0) continue;
         }
@@ -200,14 +200,22 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private start(items: Awaited<ReturnType<WriteQueueService['claim']>>, inFlight: Set<Promise<void>>, counts: RunCounts, probe = false): void {
+  private async start(items: ClaimedItem[], inFlight: Set<Promise<void>>, counts: RunCounts, probe = false): Promise<void> {
     counts.claimed += items.length;
-    for (const item of items) {
+    if (items.length === 0) return;
+    let outcomes: Array<Promise<ItemOutcome>>;
+    try {
+      outcomes = await this.processor.begin(items, this.workerId, probe);
+    } catch (error) {
+      // Nothing was sent: the items go back to the queue when their lease runs out.
+      this.logger.error(`${items.length} claimed item(s) could not be started: ${(error as Error).message}`);
+      return;
+    }
+    for (const [index, outcome] of outcomes.entries()) {
       this.inFlight += 1;
-      const work: Promise<void> = this.processor
-        .process(item, this.workerId, probe)
-        .then((outcome) => tally(counts, outcome))
-        .catch((error: Error) => this.logger.error(`Item ${item.id} could not be processed: ${error.message}`))
+      const work: Promise<void> = outcome
+        .then((result) => tally(counts, result))
+        .catch((error: Error) => this.logger.error(`Item ${items[index].item.id} could not be processed: ${error.message}`))
         .finally(() => {
           this.inFlight -= 1;
           inFlight.delete(work);

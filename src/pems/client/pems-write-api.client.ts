@@ -1,7 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import { resolvePemsFieldMap } from '../pems-field-map';
 import { PfaData } from '../../validation/pfa-fields';
 import { PemsApiError } from './pems-api.error';
@@ -107,18 +106,18 @@ export class PemsWriteApiClient {
     const deadline = AbortSignal.timeout(conn.timeoutMs);
     let response: AxiosResponse<string>;
     try {
-      response = await firstValueFrom(
-        this.http.post<string>(`${conn.baseUrl.trim().replace(/\/+$/, '')}${path}`, JSON.stringify(envelope), {
-          headers,
-          timeout: conn.timeoutMs,
-          signal: deadline,
-          responseType: 'text',
-          transformResponse: [(data: unknown) => data],
-          validateStatus: () => true,
-          // A redirect could carry the credentials to another host; PEMS has no reason to redirect.
-          maxRedirects: 0,
-        }),
-      );
+      // axios itself, not HttpService's Observable: unsubscribing from that cancels the finished
+      // request, and the CanceledError it builds each time (with its stack) cost 0.2 ms per call.
+      response = await this.http.axiosRef.post<string>(`${conn.baseUrl.trim().replace(/\/+$/, '')}${path}`, JSON.stringify(envelope), {
+        headers,
+        timeout: conn.timeoutMs,
+        signal: deadline,
+        responseType: 'text',
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        // A redirect could carry the credentials to another host; PEMS has no reason to redirect.
+        maxRedirects: 0,
+      });
     } catch (error) {
       throw this.fail(conn, this.networkError(conn, call, error, deadline.aborted), started);
     }

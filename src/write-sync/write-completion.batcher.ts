@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { GroupedCalls } from '../common/grouped-calls';
+import { PemsRecord } from '../pems/client/pems-client.types';
+import { PfaMirrorService } from '../pfa/pfa-mirror.service';
+import { SyncEventsService } from '../sync-events/sync-events.service';
+import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+import { ServerAuthPauseService } from './server-auth-pause.service';
+
+/** One write that PEMS took (or had already taken). */
+export interface Completion {
+  item: PfaWriteQueueItem;
+  workerId: string;
+  /** The record as PEMS answered the write, for the mirror; null when the mirror needs no move (already applied). */
+  stored: PemsRecord | null;
+  statusCode: number | null;
+}
+
+/** The most completions written by one transaction. */
+const MAX_GROUP = 200;
+
+/**
+ * Marks successful writes done, in groups (a "group commit"): while one group's transaction
+ * runs, the completions that arrive wait and go together in the next. Each completion is
+ * still all or nothing on its own: its queue item is completed only if its worker still
+ * holds the lease, and only then is its modification synced and the mirror moved on to
+ * PEMS's answer, in the same transaction. At the rate limit a group is one item; with many
+ * writes in flight, one transaction of a few statements serves dozens.
+ */
+@Injectable()
+export class WriteCompletionBatcher {
+  private readonly logger = new Logger('PemsWriteSync');
+  private readonly groups = new GroupedCalls<Completion, boolean>((_, group) => this.write(group), MAX_GROUP);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mirror: PfaMirrorService,
+    private readonly events: SyncEventsService,
+    private readonly authPause: ServerAuthPauseService,
+  ) {}
+
+  /** Resolves true once the completion is committed, false when the worker no longer held the item. */
+  complete(completion: Completion): Promise<boolean> {
+    return this.groups.call('completions', completion);
+  }
+
+  /** Answers, for each completion, whether it was done. */
+  private async write(group: Completion[]): Promise<boolean[]> {
+    const done = await this.dataSource.transaction(async (manager) => {
+      const completed = await this.completeItems(manager, group);
+      const won = group.filter((completion) => completed.has(completion.item.id));
+      for (const [organizationId, records] of groupBy(won.filter((completion) => completion.stored), (completion) => completion.item.organizationId)) {
+        await this.mirror.applyMany(organizationId, records.map((completion) => completion.stored!), 'write_sync', manager);
+      }
+      await this.events.publishMany(
+        won.map(({ item }) => ({ type: 'sync.completed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),
+        manager,
+      );
+      return won;
+    });
+    // PEMS took these servers' credentials: a pause for rejected ones (seen by another write meanwhile) ends.
+    await this.authPause
+      .credentialsAccepted([...new Set(done.map(({ item }) => item.organizationId))])
+      .catch((error: Error) => this.logger.warn(`Could not end a credentials pause: ${error.message}`));
+    const completed = new Set(done);
+    return group.map((completion) => completed.has(completion));
+  }
+
+  /** Items completed and their modifications synced, where the worker still holds the lease. */
+  private async completeItems(manager: EntityManager, group: Completion[]): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH done AS (
+         UPDATE pfa_write_queue q
+         SET status = 'completed', completed_at = now(), locked_by = NULL, locked_until = NULL,
+             last_error = NULL, last_status_code = given.status_code, resend_count = given.resend_count
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[]) AS given(id, worker_id, status_code, resend_count)
+         WHERE q.id = given.id AND q.locked_by = given.worker_id AND q.status = 'processing'
+         RETURNING q.id, q.modification_id
+       ), synced AS (
+         UPDATE pfa_modification m SET status = 'synced', synced_at = now(), sync_error = NULL, updated_at = now()
+         FROM done WHERE m.id = done.modification_id
+       )
+       SELECT id FROM done`,
+      [group.map((c) => c.item.id), group.map((c) => c.workerId), group.map((c) => c.statusCode), group.map((c) => c.item.resendCount)],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+}
+
+function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) groups.set(key(value), [...(groups.get(key(value)) ?? []), value]);
+  return groups;
+}
