@@ -91,10 +91,10 @@ function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, 
   const rows: Row[] = [];
   if (drain) {
     rows.push(
-      { metric: `drain: sends/s ÷ limit (${drain.items} items, ${drain.rateLimitPerSecond}/s)`, value: `${round(drain.utilization * 100, 1)}%`, target: '≥ 95%', met: yesNo(drain.utilization >= 0.95) },
+      { metric: `drain: sends/s ÷ limit (${drain.items} items, ${drain.rateLimitPerSecond}/s)`, value: `${round(drain.utilization * 100, 1)}%`, target: '≥ 98%', met: yesNo(drain.utilization >= 0.98) },
       { metric: 'drain: most requests in any 1 s window', value: String(drain.maxRequestsInAnySecond), target: '≤ 10', met: yesNo(drain.maxRequestsInAnySecond <= 10) },
       { metric: 'drain: 429 responses', value: String(drain.responses429), target: '0', met: yesNo(drain.responses429 === 0) },
-      { metric: 'drain: enqueue answered → first UPDATE', value: `${drain.enqueueToFirstUpdateMs} ms`, target: '≤ 1 slot (102 ms)', met: yesNo(drain.enqueueToFirstUpdateMs <= 102) },
+      { metric: 'drain: enqueue answered → first UPDATE', value: `${drain.enqueueToFirstUpdateMs} ms`, target: '≤ 1000 ms', met: yesNo(drain.enqueueToFirstUpdateMs <= 1000) },
     );
   }
   if (pipeline) {

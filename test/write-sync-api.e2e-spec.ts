@@ -245,6 +245,39 @@ describe('write sync API (e2e)', () => {
       expect(none.body.items).toEqual([]);
     });
 
+    it('the 24-hour counts follow every change of an item: a failure retried by an operator, items older than a day, the retention', async () => {
+      h.simulator.setFaults({ statusShares: { 403: 1 } });
+      const [refused] = await editMany(['PFA-10001'], 'refused once');
+      await h.queueOk();
+      await waitForModifications(h.dataSource, [refused], ['failed']);
+      h.simulator.clearFaults();
+      const synced = await editMany(pfaIds(3, 2), 'synced');
+      await h.queueOk();
+      await waitForModifications(h.dataSource, synced, ['synced']);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 3, failed: 1, successRate: 75 });
+
+      // Retried by an operator and synced: counted once, as completed.
+      await h.http().post('/api/pems/write-queue/retry').set(h.as()).send({ organizationId: h.rio.id }).expect(200);
+      await waitForModifications(h.dataSource, [refused], ['synced']);
+      const retried = (await h.syncStatus().expect(200)).body;
+      expect(retried).toMatchObject({ completed: 4, failed: 0, successRate: 100 });
+      const [{ avg_ms: avgMs }] = await h.dataSource.query(
+        `SELECT avg(EXTRACT(EPOCH FROM completed_at - created_at) * 1000)::float8 AS avg_ms FROM pfa_write_queue WHERE organization_id = $1 AND status = 'completed'`,
+        [h.rio.id],
+      );
+      expect(retried.avgSyncTime).toBe(Math.round(avgMs));
+
+      // Finished more than 24 hours ago: no longer counted, and deleting it changes nothing.
+      const old = await h.itemOf(synced[0]);
+      await h.dataSource.query(`UPDATE pfa_write_queue SET completed_at = now() - interval '30 hours' WHERE id = $1`, [old.id]);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 3, failed: 0 });
+      await h.dataSource.query(`DELETE FROM pfa_write_queue WHERE id = $1`, [old.id]);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 3, failed: 0 });
+      // A recent item deleted (an operator's clean-up) leaves the counts.
+      await h.dataSource.query(`DELETE FROM pfa_write_queue WHERE id = $1`, [(await h.itemOf(synced[1])).id]);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 2, failed: 0 });
+    });
+
     it('items waiting count in totalQueued, items being sent in processing', async () => {
       await h.holdServer();
       await editMany(pfaIds(4), 'waiting');

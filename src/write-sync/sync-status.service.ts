@@ -23,15 +23,16 @@ export class SyncStatusService {
         `SELECT
            (SELECT count(*)::int FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS queued,
            (SELECT count(*)::int FROM pfa_write_queue WHERE organization_id = $1 AND status = 'processing') AS processing,
-           recent.completed, recent.failed, recent.avg_ms, recent.last_sync_at,
+           recent.completed, recent.failed, recent.avg_ms,
+           (SELECT max(completed_at) FROM pfa_write_queue
+            WHERE organization_id = $1 AND status = 'completed' AND completed_at > now() - interval '24 hours') AS last_sync_at,
            (SELECT min(scheduled_at) FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS next_due
          FROM (
-           SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed,
-                  count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                  (avg(EXTRACT(EPOCH FROM (completed_at - created_at)) * 1000) FILTER (WHERE status = 'completed'))::float8 AS avg_ms,
-                  max(completed_at) FILTER (WHERE status = 'completed') AS last_sync_at
-           FROM pfa_write_queue
-           WHERE organization_id = $1 AND status IN ('completed', 'failed') AND completed_at > now() - interval '24 hours'
+           -- Counted per minute as items finish (migration WriteSyncMinutes), to the minute.
+           SELECT coalesce(sum(completed), 0)::int AS completed, coalesce(sum(failed), 0)::int AS failed,
+                  (sum(completed_ms) / nullif(sum(completed), 0))::float8 AS avg_ms
+           FROM pfa_write_sync_minutes
+           WHERE organization_id = $1 AND minute > date_trunc('minute', now() - interval '24 hours')
          ) recent`,
         [query.organizationId],
       ) as Promise<Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null }>>,

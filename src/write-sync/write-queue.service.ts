@@ -212,6 +212,11 @@ export class WriteQueueService {
     }
   }
 
+  /** Sync-status's per-minute counts (migration WriteSyncMinutes) older than two days: it reads the last 24 hours. */
+  async purgeOldMinutes(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM pfa_write_sync_minutes WHERE minute < now() - interval '2 days'`);
+  }
+
   /** When the next item becomes due, or a paused server may be probed: when the worker should look again. */
   async nextWakeUp(): Promise<Date | null> {
     const [row]: Array<{ next: Date | null }> = await this.dataSource.query(

@@ -224,11 +224,16 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** Retention, at most hourly: finished items older than PEMS_WRITE_SYNC_RETENTION_DAYS go. */
+  /**
+   * Retention, at most hourly: finished items older than PEMS_WRITE_SYNC_RETENTION_DAYS go
+   * (0 keeps them), and so do sync-status's per-minute counts older than two days.
+   */
   private async purgeOldItems(): Promise<void> {
-    const days = this.config.PEMS_WRITE_SYNC_RETENTION_DAYS;
-    if (days === 0 || Date.now() - this.lastPurgeAt < RETENTION_EVERY_MS) return;
+    if (Date.now() - this.lastPurgeAt < RETENTION_EVERY_MS) return;
     this.lastPurgeAt = Date.now();
+    await this.queue.purgeOldMinutes();
+    const days = this.config.PEMS_WRITE_SYNC_RETENTION_DAYS;
+    if (days === 0) return;
     const purged = await this.queue.purgeFinished(days);
     if (purged > 0) this.logger.log(`Deleted ${purged} completed or cancelled queue item(s) older than ${days} days`);
   }
