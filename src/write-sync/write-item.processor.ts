@@ -40,7 +40,8 @@ const MAX_RESENDS = 5;
  * 4. Retryable failures come back after 5, 10, 20 s (Retry-After also pauses the tenant);
  *    others fail with their reason; rejected credentials also pause the server.
  * On success the item completes, the modification is synced and the mirror takes PEMS's
- * answer, in one transaction.
+ * answer, in one transaction (WriteCompletionBatcher: shared by the completions that arrive
+ * together).
  */
 @Injectable()
 export class WriteItemProcessor {
@@ -69,18 +70,15 @@ export class WriteItemProcessor {
    * credentials, to see whether they work again.
    */
   async begin(claimed: ClaimedItem[], workerId: string, probe = false): Promise<Array<Promise<ItemOutcome>>> {
-    const connections = new Map<string, Promise<OrganizationConnection | Error>>();
-    for (const { item } of claimed) {
-      if (!connections.has(item.organizationId)) {
-        connections.set(item.organizationId, this.connections.forOrganization(item.organizationId, { forWriting: true }).catch((error: Error) => error));
-      }
+    const found = new Map<string, OrganizationConnection | Error>();
+    for (const organizationId of new Set(claimed.map(({ item }) => item.organizationId))) {
+      found.set(organizationId, await this.connections.forOrganization(organizationId, { forWriting: true }).catch((error: Error) => error));
     }
-    const ready: ClaimedItem[] = [];
-    for (const entry of claimed) if (!((await connections.get(entry.item.organizationId)!) instanceof Error)) ready.push(entry);
+    const ready = claimed.filter(({ item }) => !(found.get(item.organizationId) instanceof Error));
     await this.events.publishMany(
       ready.map(({ item }) => ({ type: 'sync.processing', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),
     );
-    return claimed.map(async (entry) => this.process(entry, await connections.get(entry.item.organizationId)!, workerId, probe));
+    return claimed.map((entry) => this.process(entry, found.get(entry.item.organizationId)!, workerId, probe));
   }
 
   private async process(claimed: ClaimedItem, found: OrganizationConnection | Error, workerId: string, probe: boolean): Promise<ItemOutcome> {
