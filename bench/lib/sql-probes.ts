@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 
 export interface CapturedQuery {
   sql: string;
@@ -14,18 +13,21 @@ export interface ExplainResult {
   planningMs: number | null;
 }
 
-/** Runs `work` while recording every DataSource.query of the app (the SQL and parameters the services send). */
-export async function captureQueries(dataSource: DataSource, work: () => Promise<unknown>): Promise<CapturedQuery[]> {
+/** Runs `work` while recording every statement sent to PostgreSQL (the SQL and parameters the services send). */
+export async function captureQueries(work: () => Promise<unknown>): Promise<CapturedQuery[]> {
+  // At the pg client, so that statements sent past TypeORM (preparedQuery) are seen too.
   const captured: CapturedQuery[] = [];
-  const original = dataSource.query.bind(dataSource);
-  (dataSource as unknown as { query: unknown }).query = (sql: string, params?: unknown[], runner?: unknown) => {
-    captured.push({ sql, params: params ?? [] });
-    return (original as (...args: unknown[]) => Promise<unknown>)(sql, params, runner);
+  const original = Client.prototype.query;
+  (Client.prototype as unknown as { query: unknown }).query = function (this: Client, ...args: unknown[]) {
+    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown];
+    if (typeof first === 'string') captured.push({ sql: first, params: Array.isArray(second) ? second : [] });
+    else if (first && typeof first.text === 'string') captured.push({ sql: first.text, params: first.values ?? [] });
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
   };
   try {
     await work();
   } finally {
-    delete (dataSource as unknown as { query?: unknown }).query;
+    Client.prototype.query = original;
   }
   return captured;
 }

@@ -49,7 +49,7 @@ async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimA
   const queue = app.app.get(WriteQueueService);
   let ids: string[] = [];
   const started = preciseNow();
-  const captured = await captureQueries(app.dataSource, async () => {
+  const captured = await captureQueries(async () => {
     ids = (await queue.claim('bench-burst', 100)).map(({ item }) => item.id);
   });
   const staleStatisticsMs = preciseNow() - started;

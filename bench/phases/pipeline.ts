@@ -271,8 +271,8 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
         if (config.ourProcessor) {
           const entities = await itemRepository.findBy({ id: In(batch.map((job) => job.data.queueItemId)) });
           const records = await dataSource.getRepository(PfaRecord).findBy({ organizationId: principal.organizationId, pfaId: In(entities.map((item) => item.pfaId)) });
-          const mirrored = new Map(records.map((record) => [record.pfaId, { version: record.version, data: record.data }]));
-          const outcomes = await Promise.all(await processor.begin(entities.map((item) => ({ item, mirrored: mirrored.get(item.pfaId) ?? null })), PGBOSS_LOCK_OWNER));
+          const mirrored = new Map(records.map((record) => [record.pfaId, record.version]));
+          const outcomes = await Promise.all(await processor.begin(entities.map((item) => ({ item, mirroredVersion: mirrored.get(item.pfaId) ?? null })), PGBOSS_LOCK_OWNER));
           const unexpected = outcomes.filter((outcome) => outcome !== 'completed');
           if (unexpected.length > 0) throw new Error(`WriteItemProcessor answered ${unexpected.join(', ')}`);
         } else {

@@ -102,7 +102,7 @@ export async function runScale(
     await statusOnce();
     statusTimes.push(preciseNow() - started);
   }
-  const statusQueries = await captureQueries(app.dataSource, statusOnce);
+  const statusQueries = await captureQueries(statusOnce);
 
   // The status statements alone, on the harness connection (no HTTP, no Nest, no pool).
   const statusSqlMs: Record<string, LatencySummary> = {};
@@ -131,7 +131,7 @@ export async function runScale(
     }
     await release(items.map(({ item }) => item.id));
   }
-  const claimQueries = await captureQueries(app.dataSource, async () => {
+  const claimQueries = await captureQueries(async () => {
     const items = await queue.claim('bench-claim', 100);
     await release(items.map(({ item }) => item.id));
   });

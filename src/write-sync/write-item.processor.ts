@@ -12,6 +12,7 @@ import { PemsWriteApiClient } from '../pems/client/pems-write-api.client';
 import { OrganizationConnection, PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { PostgresPemsRateLimiter } from '../pems/rate-limit/postgres-pems-rate-limiter';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
+import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaData } from '../validation/pfa-fields';
@@ -100,11 +101,12 @@ export class WriteItemProcessor {
     }
   }
 
-  private async attempt({ item, mirrored }: ClaimedItem, connection: PemsConnection, workerId: string, probe: boolean): Promise<ItemOutcome> {
+  private async attempt({ item, mirroredVersion }: ClaimedItem, connection: PemsConnection, workerId: string, probe: boolean): Promise<ItemOutcome> {
     const changes = item.payload.changes as PfaData;
     let version = item.payload.baseVersion;
 
-    if (mirrored && this.conflicts.needsCheck(version, mirrored.version)) {
+    if (mirroredVersion !== null && this.conflicts.needsCheck(version, mirroredVersion)) {
+      const mirrored = await this.dataSource.getRepository(PfaRecord).findOneByOrFail({ organizationId: item.organizationId, pfaId: item.pfaId });
       const verdict = await this.check(item, workerId, { pfaId: item.pfaId, version: mirrored.version, data: mirrored.data, lastModified: null }, false);
       if (verdict !== 'send') return verdict;
       version = mirrored.version;
