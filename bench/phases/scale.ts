@@ -18,11 +18,6 @@ export interface ScaleResult {
   /** The status endpoint's database statements alone (timed on the harness connection), ms. */
   statusSqlMs: Record<string, LatencySummary>;
   explains: ExplainResult[];
-  /**
-   * A proposal measured, not the app's schema: the status statement with a covering index for its
-   * 24-hour aggregate (created for the measurement and dropped again).
-   */
-  whatIf: { index: string; createSeconds: number; statusQueryMs: LatencySummary; plan: string[] } | null;
   drain: {
     items: number;
     seconds: number;
@@ -141,27 +136,6 @@ export async function runScale(
   for (const [index, query] of claimStatements.entries()) explains.push(await explain(db, `claim statement ${index + 1} of WriteQueueService.claim(100)`, query));
   for (const [index, query] of statusQueries.entries()) explains.push(await explain(db, `sync-status query ${index + 1}`, query));
 
-  let whatIf: ScaleResult['whatIf'] = null;
-  const recentQuery = statusQueries.find((query) => query.sql.includes('interval \'24 hours\''));
-  if (recentQuery) {
-    const index = `CREATE INDEX bench_whatif_recent ON pfa_write_queue (organization_id, completed_at) INCLUDE (status, created_at) WHERE status IN ('completed', 'failed')`;
-    const created = preciseNow();
-    await db.query(index);
-    await db.query('VACUUM ANALYZE pfa_write_queue');
-    const createSeconds = (preciseNow() - created) / 1000;
-    const times: number[] = [];
-    for (let run = 0; run < 30; run += 1) {
-      const started = preciseNow();
-      await db.query(recentQuery.sql, recentQuery.params);
-      times.push(preciseNow() - started);
-    }
-    const plan = (await explain(db, 'sync-status query 1 with the covering index', recentQuery)).plan;
-    await db.query('DROP INDEX bench_whatif_recent');
-    await db.query('VACUUM ANALYZE pfa_write_queue');
-    whatIf = { index, createSeconds: round(createSeconds, 1), statusQueryMs: summarize(times.slice(5)), plan };
-    ctx.log(`  scale: what-if covering index: status statement p50 ${whatIf.statusQueryMs.p50} ms (without: ${statusSqlMs['status query 1']?.p50} ms)`);
-  }
-
   const result: ScaleResult = {
     totalRows: counts.total,
     pendingRows: pending,
@@ -172,7 +146,6 @@ export async function runScale(
     claimedPerCall: round(claimed / claimTimes.length, 1),
     statusSqlMs,
     explains,
-    whatIf,
     drain: null,
   };
   ctx.log(`  scale: sync-status p50 ${result.statusMs.p50} ms, p95 ${result.statusMs.p95} ms; claim p50 ${result.claimMs.p50} ms, p95 ${result.claimMs.p95} ms`);

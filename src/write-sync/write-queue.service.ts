@@ -78,6 +78,11 @@ export class WriteQueueService {
   async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<ClaimedItem[]> {
     if (limit <= 0) return [];
     // Each pass walks its own partial index: ix_pfa_write_queue_due_retries, ix_pfa_write_queue_claim.
+    // The per-record check's OFFSET 0 keeps it one lookup per candidate (ix_pfa_write_queue_record_order)
+    // whatever the statistics: planned as an anti-join on statistics from before a burst, it went
+    // quadratic (a 7 to 45 s claim). The claimed rows' modifications and mirror rows are looked up
+    // by index (ANY(ARRAY(…)), LATERAL … LIMIT 1): as plain joins, the planner hashed the whole of
+    // both tables (10 of 16 ms).
     const due = (extra: string, order: string, size: string) => `
          SELECT q.id
          FROM pfa_write_queue q
@@ -87,7 +92,8 @@ export class WriteQueueService {
            AND NOT EXISTS (
              SELECT 1 FROM pfa_write_queue earlier
              WHERE earlier.organization_id = q.organization_id AND earlier.pfa_id = q.pfa_id
-               AND earlier.status IN ('pending', 'processing') AND earlier.seq < q.seq)
+               AND earlier.status IN ('pending', 'processing') AND earlier.seq < q.seq
+             OFFSET 0)
            ${extra}
          ORDER BY ${order}
          LIMIT ${size}
@@ -107,8 +113,6 @@ export class WriteQueueService {
          UPDATE pfa_modification m SET status = 'syncing', updated_at = now()
          WHERE m.id = ANY (ARRAY(SELECT modification_id FROM claimed))
        )
-       -- Index lookups for the few claimed rows (ANY(ARRAY(…)), LATERAL … LIMIT 1): as plain
-       -- joins, the planner hashed the whole of pfa_records and pfa_modification (10 of 16 ms).
        SELECT claimed.*, r.version AS mirrored_version
        FROM claimed
        LEFT JOIN LATERAL (
