@@ -77,18 +77,24 @@ export class WriteQueueService {
    */
   async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<ClaimedItem[]> {
     if (limit <= 0) return [];
-    // Each pass walks its own partial index: ix_pfa_write_queue_due_retries, ix_pfa_write_queue_claim.
-    // The per-record check's OFFSET 0 keeps it one lookup per candidate (ix_pfa_write_queue_record_order)
-    // whatever the statistics: planned as an anti-join on statistics from before a burst, it went
-    // quadratic (a 7 to 45 s claim). The claimed rows' modifications and mirror rows are looked up
-    // by index (ANY(ARRAY(…)), LATERAL … LIMIT 1): as plain joins, the planner hashed the whole of
-    // both tables (10 of 16 ms).
+    // Each pass walks its own partial index in claim order (ix_pfa_write_queue_due_retries,
+    // ix_pfa_write_queue_claim) and checks each candidate with two lookups that OFFSET 0 keeps
+    // from being turned into joins, whatever the statistics say:
+    // - as an anti-join planned on statistics from before a burst, the per-record check went
+    //   quadratic (a 7 to 45 s claim);
+    // - as a join, api_servers drove the plan: all 10,000 pending items read and sorted (20 ms).
+    // The claimed rows' modifications and mirror rows are looked up by index (ANY(ARRAY(…)),
+    // LATERAL … LIMIT 1): as plain joins, the planner hashed both whole tables (10 of 16 ms).
     const due = (extra: string, order: string, size: string) => `
          SELECT q.id
          FROM pfa_write_queue q
-         JOIN api_servers s ON s.organization_id = q.organization_id AND s.is_active AND s.write_enabled
          WHERE q.status = 'pending' AND q.scheduled_at <= now()
-           AND ${onlyOrganizationId ? 'q.organization_id = $4' : 's.auth_failed_at IS NULL'}
+           ${onlyOrganizationId ? 'AND q.organization_id = $4' : ''}
+           AND EXISTS (
+             SELECT 1 FROM api_servers s
+             WHERE s.organization_id = q.organization_id AND s.is_active AND s.write_enabled
+               ${onlyOrganizationId ? '' : 'AND s.auth_failed_at IS NULL'}
+             OFFSET 0)
            AND NOT EXISTS (
              SELECT 1 FROM pfa_write_queue earlier
              WHERE earlier.organization_id = q.organization_id AND earlier.pfa_id = q.pfa_id
