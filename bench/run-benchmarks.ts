@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     simulatorMode,
     drainItems: envNumber('BENCH_DRAIN_ITEMS', 600),
     pipelineItems: envNumber('BENCH_PIPELINE_ITEMS', 5000),
-    pgBossConfigs: (process.env.BENCH_PGBOSS_CONFIGS ?? 'poll,notify,batch,processor')
+    pgBossConfigs: (process.env.BENCH_PGBOSS_CONFIGS ?? 'batch,notify,poll,processor')
       .split(',')
       .map((key) => key.trim())
       .filter((key) => key !== '' && key !== 'none'),
