@@ -25,8 +25,8 @@ import { PemsRateLimiter } from '../client/pems-rate-limiter';
 @Injectable()
 export class PostgresPemsRateLimiter extends PemsRateLimiter {
   /** Slots are this much more than 1/rate apart: room for MAX_LATENESS_MS plus the request's own way to PEMS. */
-  static readonly SPACING_MARGIN = 0.02;
-  static readonly MAX_LATENESS_MS = 8;
+  static readonly SPACING_MARGIN = 0.025;
+  static readonly MAX_LATENESS_MS = 12;
   static readonly COLD_SENDS = 2;
   /** A send whose slot was reserved longer ago than this looks at the tenant's pause again before it goes. */
   static readonly PAUSE_LOOK_MAX_AGE_MS = 20;
