@@ -34,7 +34,9 @@ describe('InMemoryPemsRateLimiter', () => {
     ]);
     times.a.sort((x, y) => x - y);
     expect(times.b[0]).toBeLessThan(30);
-    for (let i = 1; i < times.a.length; i++) expect(times.a[i] - times.a[i - 1]).toBeGreaterThanOrEqual(45);
-    expect(times.a[4]).toBeGreaterThanOrEqual(195);
+    // The n-th call of tenant a is let go no earlier than its slot, n × 50 ms after the first (a
+    // busy event loop may let one go late, which shortens the gap after it but never the schedule).
+    // 2 ms of leeway for the timer's rounding.
+    times.a.forEach((time, n) => expect(time).toBeGreaterThanOrEqual(n * 50 - 2));
   });
 });
