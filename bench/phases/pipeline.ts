@@ -103,6 +103,42 @@ async function simulatorCounts(ctx: BenchContext): Promise<{ updates: number; ok
   return { updates: updates.length, ok: updates.filter((entry) => entry.status === 200).length };
 }
 
+/** The figures every throughput run reports, ours and pg-boss's alike. */
+async function runFigures(
+  ctx: BenchContext,
+  run: {
+    jobId: string;
+    items: number;
+    completed: number;
+    failed: number;
+    seconds: number;
+    timing: { p50: number; p95: number };
+    sim: { updates: number; ok: number };
+    statements: number;
+    kindsBefore: ReturnType<BenchContext['counter']['snapshot']>;
+    resources: ResourceUse;
+  },
+) {
+  const { items, completed, resources } = run;
+  return {
+    items,
+    completed,
+    failed: run.failed,
+    seconds: round(run.seconds, 3),
+    itemsPerSecond: round(completed / run.seconds, 1),
+    steadyItemsPerSecond: await steadyRate(ctx.db, run.jobId),
+    itemLatencyP50Ms: round(Number(run.timing.p50), 1),
+    itemLatencyP95Ms: round(Number(run.timing.p95), 1),
+    simulatorUpdates: run.sim.updates,
+    simulatorOk: run.sim.ok,
+    statementsPerItem: round(run.statements / items, 1),
+    statementKinds: ctx.counter.since(run.kindsBefore, items),
+    resources,
+    cpuPerItemMs: perItem(resources, items),
+    rateLimitReservationsPerItem: reservations(ctx.counter.since(run.kindsBefore, items, 1000)),
+  };
+}
+
 /** Our worker: POST /api/pems/write-sync of `items` modifications, then first claim to all completed. */
 async function runOurs(ctx: BenchContext, app: BenchApp, items: number): Promise<ThroughputResult> {
   const { db, principal, simulator } = ctx;
@@ -145,21 +181,7 @@ async function runOurs(ctx: BenchContext, app: BenchApp, items: number): Promise
   const autoAnalyzeAfterSeconds = analyzed.at_ms !== null && Number(analyzed.at_ms) >= Number(timing.first_ms) ? round((Number(analyzed.at_ms) - Number(timing.first_ms)) / 1000, 1) : null;
   return {
     label: 'pems-sync WriteSyncWorker',
-    items,
-    completed,
-    failed,
-    seconds: round(seconds, 3),
-    itemsPerSecond: round(completed / seconds, 1),
-    steadyItemsPerSecond: await steadyRate(db, answer.body.jobId),
-    itemLatencyP50Ms: round(Number(timing.p50), 1),
-    itemLatencyP95Ms: round(Number(timing.p95), 1),
-    simulatorUpdates: sim.updates,
-    simulatorOk: sim.ok,
-    statementsPerItem: round(statements / items, 1),
-    statementKinds: ctx.counter.since(kindsBefore, items),
-    resources,
-    cpuPerItemMs: perItem(resources, items),
-    rateLimitReservationsPerItem: reservations(ctx.counter.since(kindsBefore, items, 1000)),
+    ...(await runFigures(ctx, { jobId: answer.body.jobId, items, completed, failed, seconds, timing, sim, statements, kindsBefore, resources })),
     settings: {
       concurrency: await workerConcurrency(app),
       PEMS_WRITE_SYNC_BATCH_SIZE: config.PEMS_WRITE_SYNC_BATCH_SIZE,
@@ -338,21 +360,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   return {
     label: config.ourProcessor ? `pg-boss 10 "${config.key}" (diagnostic: our WriteItemProcessor)` : `pg-boss 10 "${config.key}"`,
     diagnostic: Boolean(config.ourProcessor),
-    items,
-    completed,
-    failed,
-    seconds: round(seconds, 3),
-    itemsPerSecond: round(completed / seconds, 1),
-    steadyItemsPerSecond: await steadyRate(db, jobId),
-    itemLatencyP50Ms: round(Number(timing.p50), 1),
-    itemLatencyP95Ms: round(Number(timing.p95), 1),
-    simulatorUpdates: sim.updates,
-    simulatorOk: sim.ok,
-    statementsPerItem: round(statements / items, 1),
-    statementKinds: ctx.counter.since(kindsBefore, items),
-    resources,
-    cpuPerItemMs: perItem(resources, items),
-    rateLimitReservationsPerItem: reservations(ctx.counter.since(kindsBefore, items, 1000)),
+    ...(await runFigures(ctx, { jobId, items, completed, failed, seconds, timing, sim, statements, kindsBefore, resources })),
     pool,
     settings: { ...config, inFlightMax: config.workers * config.batchSize, pgBossPool: 10, handlerPool: 'the app DataSource (20)', handlerErrors: handlerErrors.length, syncStatusRollup: !withoutRollup },
   };
