@@ -18,11 +18,23 @@ export interface SimulatorAnswer {
   body: unknown;
 }
 
+/**
+ * Ways the grid can stray from PEMS_CONTRACT.md, as real EAM installations have been seen
+ * to, so tests can show the client does not trust what it should not. None by default.
+ */
+export interface PemsGridQuirks {
+  /** RECORDS says this instead of the organization's true count (EAM's count can be stale). */
+  recordsReported?: number;
+  /** The page read at this cursor names that same cursor as NEXTCURSORPOSITION: a cursor that does not advance. */
+  stuckCursorAt?: number;
+}
+
 /** The simulator settings the contract endpoints read on every request (they change at run time). */
 export interface PemsServiceSettings {
   fieldMap(): Record<PfaFieldName, string>;
   conflictStatus(): 409 | 400;
   maxGridPageSize(): number;
+  gridQuirks(): PemsGridQuirks;
 }
 
 export const CONFLICT_ALERT_NAME = 'RecordUpdatedByAnotherUser';
@@ -76,8 +88,10 @@ export class PemsRestServicesHandler {
     // Real EAM caps a page below what was asked for; the client must follow the cursor.
     const rows = Math.min(request.rows, this.settings.maxGridPageSize());
     const { records, total } = this.store.page(organizationHeader, request.cursor, rows);
-    const next = request.cursor + records.length;
-    return { status: 200, body: gridResponse(records, total, next < total ? next : null, this.settings.fieldMap()) };
+    const quirks = this.settings.gridQuirks();
+    const next = request.cursor === quirks.stuckCursorAt ? request.cursor : request.cursor + records.length;
+    const reported = quirks.recordsReported ?? total;
+    return { status: 200, body: gridResponse(records, reported, next < total ? next : null, this.settings.fieldMap()) };
   }
 
   private required(request: ScreenRequest, pemsName: string): unknown {

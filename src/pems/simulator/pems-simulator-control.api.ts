@@ -2,7 +2,7 @@ import type { PemsSimulator } from './pems-simulator';
 import { PemsFaultConfig } from './pems-fault.injector';
 import { PemsSimulatorError } from './pems-simulator.error';
 import { ControlApiHandler } from './pems-simulator.router';
-import { SimulatorAnswer } from './pems-rest-services.handler';
+import { PemsGridQuirks, SimulatorAnswer } from './pems-rest-services.handler';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -127,6 +127,14 @@ export class PemsSimulatorControlApi implements ControlApiHandler {
         this.simulator.setMaxGridPageSize(maxRows);
         return ok({ maxRows });
       }
+      case 'GET /grid-quirks':
+        return ok(this.simulator.getGridQuirks());
+      case 'PUT /grid-quirks':
+        this.simulator.setGridQuirks(body as PemsGridQuirks);
+        return ok(this.simulator.getGridQuirks());
+      case 'DELETE /grid-quirks':
+        this.simulator.setGridQuirks({});
+        return noContent;
       case 'GET /log': {
         const since = Number(query.get('since') ?? 0);
         if (!Number.isInteger(since) || since < 0) throw bad('since must be a non-negative integer.');

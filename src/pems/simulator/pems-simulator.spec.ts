@@ -181,6 +181,39 @@ describe('PemsSimulator', () => {
       expect(new Set(seen).size).toBe(25);
     });
 
+    it('strays from the contract only when asked: RECORDS understated, then a cursor that does not advance', async () => {
+      sim.setMaxGridPageSize(10);
+      const walk = async () => {
+        const pages: Array<{ cursor: number; rows: number; records: unknown; next: unknown }> = [];
+        let cursor: number | undefined = 0;
+        while (cursor !== undefined && pages.length < 5) {
+          const { status, body } = await call('griddata', grid(cursor, 500));
+          expect(status).toBe(200);
+          const data = body.Result.ResultData;
+          pages.push({ cursor, rows: data.DATARECORD.length, records: data.RECORDS, next: data.NEXTCURSORPOSITION });
+          cursor = data.NEXTCURSORPOSITION;
+        }
+        return pages;
+      };
+
+      expect(sim.getGridQuirks()).toEqual({});
+      sim.setGridQuirks({ recordsReported: 12 });
+      // RECORDS is only a number on the page: the cursor still walks every record.
+      expect(await walk()).toEqual([
+        { cursor: 0, rows: 10, records: 12, next: 10 },
+        { cursor: 10, rows: 10, records: 12, next: 20 },
+        { cursor: 20, rows: 5, records: 12, next: undefined },
+      ]);
+
+      sim.setGridQuirks({ stuckCursorAt: 10 });
+      const stuck = await walk();
+      expect(stuck[0]).toEqual({ cursor: 0, rows: 10, records: 25, next: 10 });
+      expect(stuck.slice(1).every((page) => page.cursor === 10 && page.next === 10 && page.rows === 10)).toBe(true);
+
+      sim.setGridQuirks({});
+      expect((await walk()).map((page) => page.next)).toEqual([10, 20, undefined]);
+    });
+
     it('sends every value as text in lower-case field names', async () => {
       sim.putRecord({ organization: ORG, pfaId: 'PFA-00001', recordid: 3, data: { monthlyRate: 1250.5, isDiscontinued: false, forecastStart: '2025-03-01', source: 'Rental' } });
       const { body } = await call('griddata', grid(0, 1));
@@ -393,7 +426,7 @@ describe('PemsSimulator', () => {
       expect((await control('POST', `/records/${ORG}/PFA-77/change`, { fields: { model: 'x' } })).status).toBe(404);
     });
 
-    it('sets faults, rate limit, conflict status, grid page size and field map, and reset undoes them', async () => {
+    it('sets faults, rate limit, conflict status, grid page size, grid quirks and field map, and reset undoes them', async () => {
       expect((await control('PUT', '/faults', { statusShares: { 503: 1 } })).body).toMatchObject({ statusShares: { 503: 1 } });
       expect((await call('griddata', grid(0, 1))).status).toBe(503);
       expect((await control('DELETE', '/faults')).status).toBe(204);
@@ -416,9 +449,18 @@ describe('PemsSimulator', () => {
       expect(pairsOf(got.body)).not.toHaveProperty('PFS_F_RATE');
       expect((await control('PUT', '/field-map', { fieldMap: { monthlyRate: 'PFS_F_PURCHASE' } })).status).toBe(400);
 
+      expect((await control('PUT', '/grid-quirks', { recordsReported: 3, stuckCursorAt: 0 })).body).toEqual({ recordsReported: 3, stuckCursorAt: 0 });
+      expect((await control('GET', '/grid-quirks')).body).toEqual({ recordsReported: 3, stuckCursorAt: 0 });
+      const quirky = (await call('griddata', grid(0, 1))).body.Result.ResultData;
+      expect([quirky.RECORDS, quirky.NEXTCURSORPOSITION]).toEqual([3, 0]);
+      expect((await control('DELETE', '/grid-quirks')).status).toBe(204);
+      expect(sim.getGridQuirks()).toEqual({});
+      expect((await control('PUT', '/grid-quirks', { recordsReported: 7 })).status).toBe(200);
+
       expect((await control('POST', '/reset')).status).toBe(204);
       expect(sim.getFieldMap().monthlyRate).toBe('PFS_F_RATE');
       expect(sim.getFaults()).toEqual({ statusShares: {} });
+      expect(sim.getGridQuirks()).toEqual({});
       expect((await control('GET', `/records/${ORG}`)).body.total).toBe(0);
       expect(sim.getLog()).toEqual([]);
     });
@@ -427,6 +469,10 @@ describe('PemsSimulator', () => {
       expect((await control('GET', '/nothing-here')).status).toBe(404);
       expect((await control('POST', '/seed', { organization: 'X', count: -1 })).status).toBe(400);
       expect((await control('PUT', '/rate-limit', { perSecond: 'fast' })).status).toBe(400);
+      expect((await control('PUT', '/grid-quirks', { recordsReported: -1 })).status).toBe(400);
+      expect((await control('PUT', '/grid-quirks', { stuckCursorAt: '10' })).status).toBe(400);
+      expect((await control('PUT', '/grid-quirks', { skipPages: 1 })).status).toBe(400);
+      expect(sim.getGridQuirks()).toEqual({});
     });
   });
 });

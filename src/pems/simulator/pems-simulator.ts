@@ -5,7 +5,7 @@ import { PfaFieldName, isPfaFieldName } from '../../validation/pfa-fields';
 import { PemsFaultConfig, PemsFaultInjector } from './pems-fault.injector';
 import { PemsRecordStore, SimulatedPemsRecord, SimulatedPemsRecordInput, checkPfaData } from './pems-record.store';
 import { PemsRequestLog, PemsRequestLogEntry, preciseNow } from './pems-request.log';
-import { PemsRestServicesHandler } from './pems-rest-services.handler';
+import { PemsGridQuirks, PemsRestServicesHandler } from './pems-rest-services.handler';
 import { SeedOptions, generateSeedRecords } from './pems-seed-data';
 import { PemsSimulatorControlApi } from './pems-simulator-control.api';
 import { PemsSimulatorError } from './pems-simulator.error';
@@ -34,6 +34,8 @@ export interface PemsSimulatorOptions {
   fieldMap?: Record<string, string> | null;
   /** Most rows one grid page returns, whatever the client asks (default 500). */
   maxGridPageSize?: number;
+  /** Grid answers that stray from the contract (default none). */
+  gridQuirks?: PemsGridQuirks;
   faults?: PemsFaultConfig;
   /** Request log entries kept (default 10000, the oldest dropped first). */
   logLimit?: number;
@@ -59,6 +61,7 @@ export class PemsSimulator {
   private conflictStatus: 409 | 400 = 409;
   private fieldMap: Record<PfaFieldName, string> = { ...DEFAULT_PEMS_FIELD_MAP };
   private maxGridPageSize = 500;
+  private gridQuirks: PemsGridQuirks = {};
   private readonly router: PemsSimulatorRouter;
   private server: Server | null = null;
   private address: PemsSimulatorAddress | null = null;
@@ -81,6 +84,7 @@ export class PemsSimulator {
           fieldMap: () => this.fieldMap,
           conflictStatus: () => this.conflictStatus,
           maxGridPageSize: () => this.maxGridPageSize,
+          gridQuirks: () => this.gridQuirks,
         },
         () => new Date(),
       ),
@@ -226,6 +230,25 @@ export class PemsSimulator {
     this.maxGridPageSize = maxRows;
   }
 
+  /** Replaces the grid's quirks; `{}` puts the grid back to the contract. */
+  setGridQuirks(quirks: PemsGridQuirks): void {
+    const known = new Set<string>(['recordsReported', 'stuckCursorAt']);
+    const checked: PemsGridQuirks = {};
+    for (const [name, value] of Object.entries(quirks)) {
+      if (!known.has(name)) throw new PemsSimulatorError(400, 'InvalidRequest', `gridQuirks: ${name} is not a grid quirk (recordsReported, stuckCursorAt).`);
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw new PemsSimulatorError(400, 'InvalidRequest', `gridQuirks: ${name} must be a non-negative integer.`);
+      }
+      checked[name as keyof PemsGridQuirks] = value;
+    }
+    this.gridQuirks = checked;
+  }
+
+  getGridQuirks(): PemsGridQuirks {
+    return { ...this.gridQuirks };
+  }
+
   getLog(sinceSeq = 0): PemsRequestLogEntry[] {
     return this.log.list(sinceSeq);
   }
@@ -243,5 +266,6 @@ export class PemsSimulator {
     this.conflictStatus = options.conflictStatus ?? 409;
     this.setFieldMap(options.fieldMap ?? null);
     this.maxGridPageSize = options.maxGridPageSize ?? 500;
+    this.setGridQuirks(options.gridQuirks ?? {});
   }
 }
