@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { IsNull, Not } from 'typeorm';
 import { Organization } from '../src/organizations/entities/organization.entity';
 import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
@@ -101,6 +102,51 @@ describe('read sync (e2e)', () => {
     expect(failed.body.message).toContain('503');
     simulator.clearFaults();
     expect(await records().count()).toBe(300);
+  });
+
+  describe('a grid that strays from the contract', () => {
+    beforeEach(() => {
+      simulator.seed('RIO', 60, { seed: 7 });
+      simulator.setMaxGridPageSize(10);
+    });
+    const listedCursors = () => simulator.getLog().filter((entry) => entry.action === 'LIST').map((entry) => entry.cursor);
+    const markedDeleted = () => records().countBy({ deletedInPemsAt: Not(IsNull()) });
+
+    it('RECORDS understated (25 of 60): follows NEXTCURSORPOSITION to the end, mirrors all 60 and marks none deleted', async () => {
+      simulator.setGridQuirks({ recordsReported: 25 });
+      const first = await sync().expect(200);
+      expect(first.body).toMatchObject({ created: 60, markedDeleted: 0, pages: 6 });
+      expect(listedCursors()).toEqual([0, 10, 20, 30, 40, 50]);
+
+      simulator.clearLog();
+      const again = await sync().expect(200);
+      expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 60, markedDeleted: 0, pages: 6 });
+      expect(listedCursors()).toEqual([0, 10, 20, 30, 40, 50]);
+      expect(await records().count()).toBe(60);
+      expect(await markedDeleted()).toBe(0);
+    });
+
+    it('a cursor that does not advance: 502 naming it, read once, and nothing marked deleted', async () => {
+      await sync().expect(200);
+      simulator.setGridQuirks({ stuckCursorAt: 20 });
+      simulator.clearLog();
+
+      const failed = await sync().expect(502);
+      expect(failed.body.code).toBe('PEMS_UNAVAILABLE');
+      expect(failed.body.message).toMatch(/NEXTCURSORPOSITION 20 does not advance/);
+      expect(listedCursors()).toEqual([0, 10, 20]);
+      expect(await markedDeleted()).toBe(0);
+      expect(await records().count()).toBe(60);
+
+      // On a first sync too: the pages before the unreadable one are kept, and nothing is marked.
+      await cleanDatabase(testApp.dataSource);
+      rio = await fixtures.organization('RIO');
+      syncer = await fixtures.user('syncer', [[rio, ['perm_Read', 'perm_Sync']]]);
+      await connectToSimulator(testApp, rio, baseUrl);
+      await sync().expect(502);
+      expect(await records().count()).toBe(20);
+      expect(await markedDeleted()).toBe(0);
+    });
   });
 
   it('answers 409 when the organization has no active PEMS server', async () => {

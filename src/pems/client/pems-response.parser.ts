@@ -84,9 +84,11 @@ function optionalCount(value: unknown, name: string): number | null {
 }
 
 /**
- * One grid page. `nextCursor` comes from NEXTCURSORPOSITION only (a page may be shorter
- * than asked for); a cursor that would not move forward, or past RECORDS, ends the list
- * rather than loop.
+ * One grid page. `nextCursor` comes from NEXTCURSORPOSITION only: a page may be shorter
+ * than asked for, and RECORDS is informative (EAM's count can be stale, and a list that
+ * stopped at it would leave live records unseen, which read sync would then mark deleted).
+ * A NEXTCURSORPOSITION that does not move past the page's own cursor makes the answer
+ * unreadable: followed, it would loop; dropped, it would pass for the end of the list.
  */
 export function parseGridPage(
   body: unknown,
@@ -105,7 +107,9 @@ export function parseGridPage(
     return recordFrom(values, fieldMap, null);
   });
   const total = optionalCount(resultData.RECORDS, 'RECORDS');
-  let nextCursor = optionalCount(resultData.NEXTCURSORPOSITION, 'NEXTCURSORPOSITION');
-  if (nextCursor !== null && (nextCursor <= cursor || (total !== null && nextCursor >= total))) nextCursor = null;
+  const nextCursor = optionalCount(resultData.NEXTCURSORPOSITION, 'NEXTCURSORPOSITION');
+  if (nextCursor !== null && nextCursor <= cursor) {
+    throw new PemsValueFormatError(`NEXTCURSORPOSITION ${nextCursor} does not advance past the page's cursor ${cursor}`);
+  }
   return { rows, total, nextCursor };
 }

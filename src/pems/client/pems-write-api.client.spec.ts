@@ -467,11 +467,31 @@ describe('PemsWriteApiClient', () => {
         nextCursor: 11,
       });
 
-      // A cursor that does not move forward ends the listing instead of looping.
-      canned.answer = () => ({ status: 200, body: JSON.stringify({ Result: { ResultData: { DATARECORD: [row('PFA-2', ORG), row('PFA-3', 'OTHER')], NEXTCURSORPOSITION: 10 } } }) });
+      canned.answer = () => ({ status: 200, body: JSON.stringify({ Result: { ResultData: { DATARECORD: [row('PFA-2', ORG), row('PFA-3', 'OTHER')] } } }) });
       const page = await client.listRecordsPage(conn({ baseUrl: canned.baseUrl }), 10, 25);
       expect(page).toMatchObject({ total: null, nextCursor: null });
       expect(page.records.map((record) => record.pfaId)).toEqual(['PFA-2']);
+    });
+
+    it('follows NEXTCURSORPOSITION at or past RECORDS: the count is informative, only an omitted cursor ends the list', async () => {
+      const answer = (resultData: object) => () => ({ status: 200, body: JSON.stringify({ Result: { ResultData: { DATARECORD: [], ...resultData } } }) });
+      canned.answer = answer({ RECORDS: 25, NEXTCURSORPOSITION: 30 });
+      expect(await client.listRecordsPage(conn({ baseUrl: canned.baseUrl }), 20, 10)).toEqual({ records: [], total: 25, nextCursor: 30 });
+      canned.answer = answer({ RECORDS: 30, NEXTCURSORPOSITION: 30 });
+      expect(await client.listRecordsPage(conn({ baseUrl: canned.baseUrl }), 20, 10)).toMatchObject({ total: 30, nextCursor: 30 });
+      canned.answer = answer({ RECORDS: 0, NEXTCURSORPOSITION: '10' });
+      expect(await client.listRecordsPage(conn({ baseUrl: canned.baseUrl }), 0, 10)).toMatchObject({ total: 0, nextCursor: 10 });
+    });
+
+    it.each([
+      ['the same cursor again', 10],
+      ['a cursor behind the page', 5],
+      ['the start again', 0],
+    ])('refuses a NEXTCURSORPOSITION that does not advance (%s): not retryable, naming it, never the end of the list', async (_label, next) => {
+      canned.answer = () => ({ status: 200, body: JSON.stringify({ Result: { ResultData: { DATARECORD: [], RECORDS: 40, NEXTCURSORPOSITION: next } } }) });
+      const error = await failure(client.listRecordsPage(conn({ baseUrl: canned.baseUrl }), 10, 25));
+      expect(error.kind).toBe('not_retryable');
+      expect(error.message).toContain(`NEXTCURSORPOSITION ${next} does not advance past the page's cursor 10`);
     });
   });
 

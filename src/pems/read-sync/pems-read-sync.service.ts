@@ -69,8 +69,7 @@ export class PemsReadSyncService {
       report.updated += counts.updated;
       report.unchanged += counts.unchanged;
       report.pages += 1;
-      // A cursor that does not move forward would loop for ever; PEMS's answer is then unusable.
-      if (page.nextCursor !== null && page.nextCursor <= cursor) throw PemsException.unavailable(`the grid's next cursor ${page.nextCursor} does not move past ${cursor}`);
+      // The client refuses a cursor that does not advance, so only PEMS omitting it ends the walk.
       cursor = page.nextCursor;
     }
     const marked = await returningRows<{ id: string }>(
