@@ -1,6 +1,8 @@
+import { ConsoleLogger } from '@nestjs/common';
 import request from 'supertest';
 import { IsNull, Not } from 'typeorm';
 import { Organization } from '../src/organizations/entities/organization.entity';
+import { PemsReadSyncScheduler } from '../src/pems/read-sync/pems-read-sync.scheduler';
 import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
@@ -9,7 +11,22 @@ import { Fixtures, TestUser } from './support/fixtures';
 import { connectToSimulator, maxRequestsInAnySecond, startSimulator } from './support/pems-simulator-fixture';
 import { TestApp, createTestApp } from './support/test-app';
 
+/** The test log as usual (errors and warnings; everything with TEST_LOG=1), keeping the warnings for the tests to read. */
+class WarningsKept extends ConsoleLogger {
+  readonly warnings: string[] = [];
+
+  constructor() {
+    super({ logLevels: process.env.TEST_LOG ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn'] });
+  }
+
+  override warn(message: unknown, ...rest: unknown[]): void {
+    this.warnings.push(`[${String(rest.at(-1) ?? '')}] ${String(message)}`);
+    super.warn(message, ...rest);
+  }
+}
+
 describe('read sync (e2e)', () => {
+  const logger = new WarningsKept();
   let testApp: TestApp;
   let fixtures: Fixtures;
   let simulator: PemsSimulator;
@@ -18,7 +35,7 @@ describe('read sync (e2e)', () => {
   let syncer: TestUser;
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    testApp = await createTestApp({}, logger);
     fixtures = new Fixtures(testApp);
     ({ simulator, baseUrl } = await startSimulator({ maxGridPageSize: 120 }));
   });
@@ -26,6 +43,7 @@ describe('read sync (e2e)', () => {
     await cleanDatabase(testApp.dataSource);
     simulator.reset();
     simulator.clearLog();
+    logger.warnings.length = 0;
     simulator.seed('RIO', 300, { seed: 7 });
     simulator.seed('OTHER', 50, { seed: 8, idPrefix: 'OTH-' });
     rio = await fixtures.organization('RIO');
@@ -37,7 +55,11 @@ describe('read sync (e2e)', () => {
     await testApp.close();
   });
 
-  const sync = () => request(testApp.app.getHttpServer()).post('/api/pems/read-sync').set('Authorization', `Bearer ${syncer.token}`).send({ organizationId: rio.id });
+  const sync = (body: Record<string, unknown> = {}) =>
+    request(testApp.app.getHttpServer()).post('/api/pems/read-sync').set('Authorization', `Bearer ${syncer.token}`).send({ organizationId: rio.id, ...body });
+  const markedDeleted = () => records().countBy({ deletedInPemsAt: Not(IsNull()) });
+  /** The first `count` records of the simulator's RIO, from the `from`th. */
+  const rioIds = (count: number, from = 0) => simulator.listRecords('RIO', from, count).records.map((record) => record.pfaId);
   const records = () => testApp.dataSource.getRepository(PfaRecord);
   const history = () => testApp.dataSource.getRepository(PfaRecordHistory);
 
@@ -110,7 +132,6 @@ describe('read sync (e2e)', () => {
       simulator.setMaxGridPageSize(10);
     });
     const listedCursors = () => simulator.getLog().filter((entry) => entry.action === 'LIST').map((entry) => entry.cursor);
-    const markedDeleted = () => records().countBy({ deletedInPemsAt: Not(IsNull()) });
 
     it('RECORDS understated (25 of 60): follows NEXTCURSORPOSITION to the end, mirrors all 60 and marks none deleted', async () => {
       simulator.setGridQuirks({ recordsReported: 25 });
@@ -145,6 +166,76 @@ describe('read sync (e2e)', () => {
       await connectToSimulator(testApp, rio, baseUrl);
       await sync().expect(502);
       expect(await records().count()).toBe(20);
+      expect(await markedDeleted()).toBe(0);
+    });
+  });
+
+  describe('the mass-deletion guard (PEMS_READ_SYNC_MAX_DELETE_PERCENT, 10 by default)', () => {
+    const deleteInPems = (pfaIds: string[]) => pfaIds.forEach((pfaId) => simulator.deleteRecord('RIO', pfaId));
+    const deletedIds = async () => (await records().find({ where: { deletedInPemsAt: Not(IsNull()) }, order: { pfaId: 'ASC' } })).map((record) => record.pfaId);
+    const guardWarnings = () => logger.warnings.filter((line) => line.startsWith('[PemsReadSync]') && /confirmDeletions/.test(line));
+
+    it('withholds marking more than 10% (40 of 300), says so in the answer and the log, on schedule too; confirmDeletions: true marks them', async () => {
+      await sync().expect(200);
+      const gone = rioIds(40, 100);
+      deleteInPems(gone);
+
+      const withheld = await sync().expect(200);
+      expect(withheld.body).toMatchObject({ unchanged: 260, markedDeleted: 0, deletionsWithheld: 40 });
+      expect(withheld.body.warning).toMatch(/40 of the organization's 300 records \(13\.3%\)/);
+      expect(withheld.body.warning).toMatch(/confirmDeletions: true/);
+      expect(await markedDeleted()).toBe(0);
+      expect(guardWarnings()).toEqual([expect.stringContaining("Read sync of RIO: PEMS no longer lists 40 of the organization's 300 records")]);
+
+      // The scheduled read sync never confirms: it withholds and warns again.
+      await testApp.app.get(PemsReadSyncScheduler).runOnce();
+      expect(await markedDeleted()).toBe(0);
+      expect(guardWarnings()).toHaveLength(2);
+
+      const confirmed = await sync({ confirmDeletions: true }).expect(200);
+      expect(confirmed.body).toMatchObject({ unchanged: 260, markedDeleted: 40, deletionsWithheld: 0, warning: null });
+      expect(await deletedIds()).toEqual(gone);
+      const edit = await request(testApp.app.getHttpServer())
+        .patch(`/api/pfa/${(await records().findOneByOrFail({ pfaId: gone[0] })).id}`)
+        .set('Authorization', `Bearer ${(await fixtures.user('editor', [[rio, ['perm_Read', 'perm_Edit']]])).token}`)
+        .send({ changes: { model: 'too late' } });
+      expect(edit.status).toBe(409);
+
+      // Marked records are no longer counted: the next sync has nothing to mark or withhold.
+      expect((await sync().expect(200)).body).toMatchObject({ markedDeleted: 0, deletionsWithheld: 0, warning: null });
+      expect(guardWarnings()).toHaveLength(2);
+    });
+
+    it('marks deletions up to the limit without confirmation: exactly 10% (30 of 300), then a small one (2 of the 270 left)', async () => {
+      await sync().expect(200);
+      const first = rioIds(30, 10);
+      deleteInPems(first);
+      expect((await sync().expect(200)).body).toMatchObject({ markedDeleted: 30, deletionsWithheld: 0, warning: null });
+
+      const second = rioIds(2, 200);
+      deleteInPems(second);
+      expect((await sync().expect(200)).body).toMatchObject({ unchanged: 268, markedDeleted: 2, deletionsWithheld: 0, warning: null });
+      expect(await deletedIds()).toEqual([...first, ...second].sort());
+      expect(guardWarnings()).toEqual([]);
+    });
+
+    it('in a small organization one record can be more than 10%: 1 of 5 waits for confirmation', async () => {
+      simulator.seed('RIO', 5, { seed: 7 });
+      await sync().expect(200);
+      deleteInPems(rioIds(1));
+      expect((await sync().expect(200)).body).toMatchObject({ markedDeleted: 0, deletionsWithheld: 1, warning: expect.stringMatching(/1 of the organization's 5 records \(20%\)/) });
+      expect((await sync({ confirmDeletions: true }).expect(200)).body).toMatchObject({ markedDeleted: 1, deletionsWithheld: 0 });
+    });
+
+    it('confirmDeletions must be a boolean: 400 naming it, nothing read or marked', async () => {
+      await sync().expect(200);
+      deleteInPems(rioIds(40));
+      simulator.clearLog();
+      for (const confirmDeletions of ['true', 1, 'yes', {}, [true]]) {
+        const response = await sync({ confirmDeletions }).expect(400);
+        expect(response.body.errors.map((error: { field: string }) => error.field)).toContain('confirmDeletions');
+      }
+      expect(simulator.getLog()).toEqual([]);
       expect(await markedDeleted()).toBe(0);
     });
   });

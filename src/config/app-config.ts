@@ -118,6 +118,17 @@ export class AppConfig {
   @IsCronExpression()
   PEMS_READ_SYNC_SCHEDULE?: string;
 
+  /**
+   * A read sync marks the records PEMS no longer lists as deleted only up to this share (in
+   * percent) of the organization's records not marked already; beyond it, none until a
+   * person confirms (a stale or broken PEMS list must not make live records uneditable).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  PEMS_READ_SYNC_MAX_DELETE_PERCENT = 10;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelName = 'info';
 

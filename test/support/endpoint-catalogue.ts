@@ -199,7 +199,8 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'post',
     route: '/api/pems/read-sync',
     access: needs('perm_Sync', 'body'),
-    body: (context) => ({ organizationId: context.organization.id }),
+    body: (context) => ({ organizationId: context.organization.id, confirmDeletions: false }),
+    optional: ['confirmDeletions'],
     // The context's PEMS servers point at a closed loopback port: the sync is let through and PEMS is unreachable.
     allowed: 502,
   },

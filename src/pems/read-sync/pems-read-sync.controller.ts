@@ -12,11 +12,16 @@ export class PemsReadSyncController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync' })
-  @ApiOperation({ summary: "Pull the organization's PEMS records into the mirror now; answers when done, with counts" })
+  @ApiOperation({
+    summary: "Pull the organization's PEMS records into the mirror now; answers when done, with counts",
+    description:
+      'Records PEMS no longer lists are marked deleted only after a complete walk of the grid, and only up to PEMS_READ_SYNC_MAX_DELETE_PERCENT ' +
+      "of the organization's records; beyond that none are marked (deletionsWithheld, warning) until the request says confirmDeletions: true.",
+  })
   @ApiOkResponse({ type: ReadSyncReportDto })
   @ApiConflictResponse({ description: 'No active PEMS API server, or a read sync of the organization is running already' })
   @ApiBadGatewayResponse({ description: 'PEMS failed during the sync; the pages read so far are kept' })
   sync(@Body() body: ReadSyncRequestDto): Promise<ReadSyncReportDto> {
-    return this.readSync.syncOrganization(body.organizationId);
+    return this.readSync.syncOrganization(body.organizationId, { confirmDeletions: body.confirmDeletions ?? false });
   }
 }

@@ -42,7 +42,8 @@ export class PemsReadSyncScheduler implements OnApplicationBootstrap {
       const servers = await this.servers.find({ where: { isActive: true }, select: { organizationId: true } });
       for (const { organizationId } of servers) {
         try {
-          await this.readSync.syncOrganization(organizationId);
+          // Deletions beyond PEMS_READ_SYNC_MAX_DELETE_PERCENT wait for a person: the schedule withholds them and warns.
+          await this.readSync.syncOrganization(organizationId, { confirmDeletions: false });
         } catch (error) {
           if (error instanceof PemsException && error.code === PemsErrorCode.ReadSyncRunning) continue;
           this.logger.warn(`Scheduled read sync of organization ${organizationId} failed: ${(error as Error).message}`);

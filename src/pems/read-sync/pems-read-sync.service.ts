@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { returningRows } from '../../database/returning-rows';
+import { AppConfig } from '../../config/app-config';
 import { PfaMirrorService } from '../../pfa/pfa-mirror.service';
 import { PemsApiError } from '../client/pems-api.error';
 import { PemsWriteApiClient } from '../client/pems-write-api.client';
@@ -14,11 +14,25 @@ export const READ_SYNC_PAGE_SIZE = 500;
 /** Namespace of the per-organization advisory lock that keeps two read syncs of one organization apart. */
 const READ_SYNC_LOCK_NAMESPACE = 727_150_002;
 
+export interface ReadSyncOptions {
+  /** Mark the records PEMS no longer lists even beyond PEMS_READ_SYNC_MAX_DELETE_PERCENT. */
+  confirmDeletions?: boolean;
+}
+
+/** What marking the records PEMS no longer lists came to. */
+interface UnlistedOutcome {
+  marked: number;
+  withheld: number;
+  warning: string | null;
+}
+
 /**
  * Pulls an organization's PEMS records into the mirror, one grid page at a time (memory
- * stays bounded by the page size), following NEXTCURSORPOSITION. Each page is one
- * transaction. After a complete pass, records PEMS no longer lists are marked deleted.
- * Running it again with nothing changed in PEMS changes nothing.
+ * stays bounded by the page size), following NEXTCURSORPOSITION until PEMS omits it. Each
+ * page is one transaction. After a complete pass, records PEMS no longer lists are marked
+ * deleted, unless they are more than PEMS_READ_SYNC_MAX_DELETE_PERCENT of the
+ * organization's records and nobody confirmed: a PEMS that lists too little must not make
+ * live records uneditable. Running it again with nothing changed in PEMS changes nothing.
  */
 @Injectable()
 export class PemsReadSyncService {
@@ -26,12 +40,13 @@ export class PemsReadSyncService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
     private readonly connections: PemsConnectionFactory,
     private readonly client: PemsWriteApiClient,
     private readonly mirror: PfaMirrorService,
   ) {}
 
-  async syncOrganization(organizationId: string): Promise<ReadSyncReportDto> {
+  async syncOrganization(organizationId: string, options: ReadSyncOptions = {}): Promise<ReadSyncReportDto> {
     const { connection } = await this.connections.forOrganization(organizationId);
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
@@ -39,7 +54,7 @@ export class PemsReadSyncService {
       const [{ locked }] = await lock.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [READ_SYNC_LOCK_NAMESPACE, organizationId]);
       if (!locked) throw PemsException.readSyncRunning();
       try {
-        return await this.pull(organizationId, connection);
+        return await this.pull(organizationId, connection, options.confirmDeletions ?? false);
       } finally {
         await lock.query('SELECT pg_advisory_unlock($1, hashtext($2))', [READ_SYNC_LOCK_NAMESPACE, organizationId]);
       }
@@ -48,7 +63,11 @@ export class PemsReadSyncService {
     }
   }
 
-  private async pull(organizationId: string, connection: Parameters<PemsWriteApiClient['listRecordsPage']>[0]): Promise<ReadSyncReportDto> {
+  private async pull(
+    organizationId: string,
+    connection: Parameters<PemsWriteApiClient['listRecordsPage']>[0],
+    confirmDeletions: boolean,
+  ): Promise<ReadSyncReportDto> {
     const [{ started }] = await this.dataSource.query('SELECT now() AS started');
     const startedAt = new Date(started);
     const report = { organizationId, created: 0, updated: 0, unchanged: 0, markedDeleted: 0, pages: 0 };
@@ -72,19 +91,61 @@ export class PemsReadSyncService {
       // The client refuses a cursor that does not advance, so only PEMS omitting it ends the walk.
       cursor = page.nextCursor;
     }
-    const marked = await returningRows<{ id: string }>(
-      this.dataSource,
-      `UPDATE pfa_records SET deleted_in_pems_at = now(), updated_at = now()
-       WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
-       RETURNING id`,
-      [organizationId, startedAt],
-    );
-    report.markedDeleted = marked.length;
+    const unlisted = await this.markUnlisted(organizationId, startedAt, confirmDeletions);
+    if (unlisted.warning) this.logger.warn(`Read sync of ${connection.organizationCode}: ${unlisted.warning}`);
     const finishedAt = new Date();
-    const result = { ...report, startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() };
+    const result: ReadSyncReportDto = {
+      ...report,
+      markedDeleted: unlisted.marked,
+      deletionsWithheld: unlisted.withheld,
+      warning: unlisted.warning,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+    };
     this.logger.log(
-      `Read sync of ${connection.organizationCode}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.markedDeleted} marked deleted, ${result.pages} page(s) in ${result.durationMs} ms`,
+      `Read sync of ${connection.organizationCode}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged, ${result.markedDeleted} marked deleted, ${result.deletionsWithheld} deletion(s) withheld, ${result.pages} page(s) in ${result.durationMs} ms`,
     );
     return result;
+  }
+
+  /**
+   * Marks deleted the records the walk did not see (not synced since it started), unless
+   * they are more than PEMS_READ_SYNC_MAX_DELETE_PERCENT of the organization's records not
+   * marked already and the caller did not confirm. Counting and marking are one statement,
+   * and a record synced meanwhile (a write's answer) is never marked.
+   */
+  private async markUnlisted(organizationId: string, startedAt: Date, confirmed: boolean): Promise<UnlistedOutcome> {
+    const maxPercent = this.config.PEMS_READ_SYNC_MAX_DELETE_PERCENT;
+    const [{ unlisted, live, marked }]: Array<{ unlisted: number; live: number; marked: number }> = await this.dataSource.query(
+      `WITH live AS (
+         SELECT id FROM pfa_records WHERE organization_id = $1 AND deleted_in_pems_at IS NULL
+       ), unlisted AS (
+         SELECT id FROM pfa_records
+         WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
+       ), tally AS (
+         SELECT (SELECT count(*) FROM unlisted)::int AS unlisted, (SELECT count(*) FROM live)::int AS live
+       ), marked AS (
+         UPDATE pfa_records AS record SET deleted_in_pems_at = now(), updated_at = now()
+         FROM unlisted, tally
+         WHERE record.id = unlisted.id
+           AND record.deleted_in_pems_at IS NULL AND (record.last_synced_at IS NULL OR record.last_synced_at < $2)
+           AND ($3::boolean OR tally.unlisted * 100 <= tally.live * $4::int)
+         RETURNING record.id
+       )
+       SELECT tally.unlisted, tally.live, (SELECT count(*) FROM marked)::int AS marked FROM tally`,
+      [organizationId, startedAt, confirmed, maxPercent],
+    );
+    const withinLimit = confirmed || unlisted * 100 <= live * maxPercent;
+    if (withinLimit) return { marked, withheld: 0, warning: null };
+    const percent = Math.round((unlisted / live) * 1000) / 10;
+    return {
+      marked: 0,
+      withheld: unlisted,
+      warning:
+        `PEMS no longer lists ${unlisted} of the organization's ${live} records (${percent}%), more than ` +
+        `PEMS_READ_SYNC_MAX_DELETE_PERCENT (${maxPercent}%), so none were marked deleted. If they are gone from PEMS, ` +
+        'read sync again with confirmDeletions: true to mark them.',
+    };
   }
 }

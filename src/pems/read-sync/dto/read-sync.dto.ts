@@ -1,8 +1,17 @@
-import { IsUUID } from 'class-validator';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 
 export class ReadSyncRequestDto {
   @IsUUID()
   organizationId: string;
+
+  /**
+   * Mark the records PEMS no longer lists as deleted even when they are more than
+   * PEMS_READ_SYNC_MAX_DELETE_PERCENT of the organization's records. Send it after checking,
+   * in PEMS, that a sync's `deletionsWithheld` records are really gone.
+   */
+  @IsOptional()
+  @IsBoolean()
+  confirmDeletions?: boolean;
 }
 
 export class ReadSyncReportDto {
@@ -13,8 +22,16 @@ export class ReadSyncReportDto {
   updated: number;
   /** Records PEMS holds at the version the mirror has. */
   unchanged: number;
-  /** Records the mirror had that PEMS no longer lists (marked deletedInPemsAt, kept with their history). */
+  /** Records the mirror had that PEMS no longer lists, marked deletedInPemsAt by this sync (kept with their history). */
   markedDeleted: number;
+  /**
+   * Records PEMS no longer lists that this sync did not mark, because they are more than
+   * PEMS_READ_SYNC_MAX_DELETE_PERCENT of the organization's records and `confirmDeletions`
+   * was not sent; 0 when nothing was withheld.
+   */
+  deletionsWithheld: number;
+  /** What was withheld and how to proceed; null when nothing was. */
+  warning: string | null;
   pages: number;
   startedAt: Date;
   finishedAt: Date;
