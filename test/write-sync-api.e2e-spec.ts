@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictsAreNotFailures1764000000005 } from '../migrations/1764000000005-ConflictsAreNotFailures';
 import { PfaSyncConflict } from '../src/conflicts/entities/pfa-sync-conflict.entity';
 import { waitForModifications } from './support/write-sync-helpers';
 import { SIM_CREDENTIALS, SIM_TENANT, WriteSyncHarness, pfaIds, waitUntil } from './support/write-sync-harness';
@@ -221,6 +222,7 @@ describe('write sync API (e2e)', () => {
         nextSyncAt: expect.stringMatching(ISO),
         health: 'healthy',
         successRate: 100,
+        conflicts: 0,
       });
     });
 
@@ -276,6 +278,79 @@ describe('write sync API (e2e)', () => {
       // A recent item deleted (an operator's clean-up) leaves the counts.
       await h.dataSource.query(`DELETE FROM pfa_write_queue WHERE id = $1`, [(await h.itemOf(synced[1])).id]);
       expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 2, failed: 0 });
+    });
+
+    it('a conflict is a decision for a person, not a sync failure: out of failed and successRate, counted in conflicts until resolved', async () => {
+      // A quiet organization: three writes and one ordinary conflict.
+      const synced = await editMany(pfaIds(3), 'synced');
+      const conflicted = await h.edit('PFA-10010', { model: 'ours' });
+      h.simulator.changeRecord('RIO', 'PFA-10010', { model: 'theirs' });
+      await h.queueOk();
+      await waitForModifications(h.dataSource, synced, ['synced']);
+      await waitForModifications(h.dataSource, [conflicted], ['conflict']);
+      const conflictItem = await h.itemOf(conflicted);
+      expect(conflictItem).toMatchObject({ status: 'failed', lastError: 'VERSION_CONFLICT' });
+
+      const withConflict = (await h.syncStatus().expect(200)).body;
+      expect(withConflict).toMatchObject({ completed: 3, failed: 0, successRate: 100, health: 'healthy', conflicts: 1 });
+      expect(withConflict.healthReasons).toBeUndefined();
+      // The queue item itself stays failed, with its reason.
+      const failedItems = (await h.syncStatus({ status: 'failed' }).expect(200)).body.items;
+      expect(failedItems).toEqual([expect.objectContaining({ id: conflictItem.id, status: 'failed', lastError: 'VERSION_CONFLICT' })]);
+
+      // The minute counts follow an item that moves between a failure and a conflict, both ways.
+      await h.dataSource.query(`UPDATE pfa_write_queue SET last_error = 'PEMS said no' WHERE id = $1`, [conflictItem.id]);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 3, failed: 1, successRate: 75, health: 'unhealthy', conflicts: 1 });
+      await h.dataSource.query(`UPDATE pfa_write_queue SET last_error = 'VERSION_CONFLICT' WHERE id = $1`, [conflictItem.id]);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 3, failed: 0, successRate: 100, health: 'healthy', conflicts: 1 });
+
+      const [conflict] = await h.dataSource.getRepository(PfaSyncConflict).findBy({ modificationId: conflicted, status: 'unresolved' });
+      await h.http().post(`/api/pems/conflicts/${conflict.id}/resolve`).set(h.as()).send({ resolution: 'use_pems' }).expect(200);
+      expect((await h.syncStatus().expect(200)).body).toMatchObject({ completed: 3, failed: 0, successRate: 100, health: 'healthy', conflicts: 0 });
+      expect(await h.itemOf(conflicted)).toMatchObject({ status: 'failed', lastError: 'VERSION_CONFLICT' });
+    });
+
+    it('the migration that stops counting conflicts as failures counts the last 25 hours again; its down counts them as failures again', async () => {
+      const synced = await editMany(pfaIds(3), 'synced');
+      const conflicted = await h.edit('PFA-10010', { model: 'ours' });
+      h.simulator.changeRecord('RIO', 'PFA-10010', { model: 'theirs' });
+      await h.queueOk();
+      await waitForModifications(h.dataSource, [...synced, conflicted]);
+      await h.quiesce();
+      const counts = async () => {
+        const { completed, failed, successRate, conflicts } = (await h.syncStatus().expect(200)).body;
+        return { completed, failed, successRate, conflicts };
+      };
+      const migrate = async (direction: 'up' | 'down') => {
+        const runner = h.dataSource.createQueryRunner();
+        await runner.connect();
+        await runner.startTransaction();
+        try {
+          await new ConflictsAreNotFailures1764000000005()[direction](runner);
+          await runner.commitTransaction();
+        } finally {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+          await runner.release();
+        }
+      };
+      expect(await counts()).toEqual({ completed: 3, failed: 0, successRate: 100, conflicts: 1 });
+
+      await migrate('down');
+      expect(await counts()).toEqual({ completed: 3, failed: 1, successRate: 75, conflicts: 1 });
+      // The old triggers are back: the item leaving the failures entirely takes away what they counted.
+      const item = await h.itemOf(conflicted);
+      await h.dataSource.query(`UPDATE pfa_write_queue SET completed_at = now() - interval '30 hours' WHERE id = $1`, [item.id]);
+      expect(await counts()).toEqual({ completed: 3, failed: 0, successRate: 100, conflicts: 1 });
+      await h.dataSource.query(`UPDATE pfa_write_queue SET completed_at = now() WHERE id = $1`, [item.id]);
+      expect(await counts()).toMatchObject({ failed: 1 });
+
+      // Minutes that drifted (here: counted as the old triggers did, plus noise) are counted again from the queue.
+      await h.dataSource.query(`UPDATE pfa_write_sync_minutes SET failed = failed + 7, completed = completed + 2 WHERE organization_id = $1`, [h.rio.id]);
+      await migrate('up');
+      expect(await counts()).toEqual({ completed: 3, failed: 0, successRate: 100, conflicts: 1 });
+      await h.dataSource.query(`UPDATE pfa_write_queue SET completed_at = now() - interval '30 hours' WHERE id = $1`, [item.id]);
+      await h.dataSource.query(`UPDATE pfa_write_queue SET completed_at = now() WHERE id = $1`, [item.id]);
+      expect(await counts()).toEqual({ completed: 3, failed: 0, successRate: 100, conflicts: 1 });
     });
 
     it('items waiting count in totalQueued, items being sent in processing', async () => {

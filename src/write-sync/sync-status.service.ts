@@ -26,16 +26,20 @@ export class SyncStatusService {
            recent.completed, recent.failed, recent.avg_ms,
            (SELECT max(completed_at) FROM pfa_write_queue
             WHERE organization_id = $1 AND status = 'completed' AND completed_at > now() - interval '24 hours') AS last_sync_at,
-           (SELECT min(scheduled_at) FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS next_due
+           (SELECT min(scheduled_at) FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS next_due,
+           (SELECT count(*)::int FROM pfa_sync_conflict WHERE organization_id = $1 AND status = 'unresolved') AS conflicts
          FROM (
-           -- Counted per minute as items finish (migration WriteSyncMinutes), to the minute.
+           -- Counted per minute as items finish (migrations WriteSyncMinutes, ConflictsAreNotFailures), to the minute;
+           -- an item that ended in a version conflict is not counted as failed.
            SELECT coalesce(sum(completed), 0)::int AS completed, coalesce(sum(failed), 0)::int AS failed,
                   (sum(completed_ms) / nullif(sum(completed), 0))::float8 AS avg_ms
            FROM pfa_write_sync_minutes
            WHERE organization_id = $1 AND minute > date_trunc('minute', now() - interval '24 hours')
          ) recent`,
         [query.organizationId],
-      ) as Promise<Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null }>>,
+      ) as Promise<
+        Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null; conflicts: number }>
+      >,
       this.dataSource.query(
         `SELECT auth_failed_at, auth_failure_message FROM api_servers WHERE organization_id = $1`,
         [query.organizationId],
@@ -46,6 +50,7 @@ export class SyncStatusService {
       ) as Promise<Array<{ alive: number }>>,
     ]);
 
+    // Conflicts are left out of the success rate (they are not failures), so they never make the organization unhealthy.
     const successRate = counts.completed + counts.failed === 0 ? 100 : Math.round((counts.completed / (counts.completed + counts.failed)) * 10000) / 100;
     const reasons: string[] = [];
     if (successRate < 80) reasons.push(`success rate ${successRate}% is below 80%`);
@@ -65,6 +70,7 @@ export class SyncStatusService {
       nextSyncAt: this.nextSyncAt(counts.next_due),
       health,
       successRate,
+      conflicts: counts.conflicts,
       ...(reasons.length > 0 ? { healthReasons: reasons } : {}),
     };
     if (query.status) {

@@ -81,15 +81,17 @@ export class SyncStatusDto {
   processing: number;
   /** Completed in the last 24 h. */
   completed: number;
-  /** Failed in the last 24 h. */
+  /** Failed in the last 24 h, leaving out items that ended in a version conflict (a decision for a person, counted in `conflicts`). */
   failed: number;
   /** Mean ms from queueing to completion over the last 24 h; null when none. */
   avgSyncTime: number | null;
   lastSyncAt: string | null;
   nextSyncAt: string | null;
   health: 'healthy' | 'degraded' | 'unhealthy';
-  /** completed / (completed + failed) over 24 h, in percent; 100 when both are 0. */
+  /** completed / (completed + failed) over 24 h, in percent; 100 when both are 0. Conflicts are not failures. */
   successRate: number;
+  /** The organization's unresolved conflicts now. */
+  conflicts: number;
   /** Why health is not `healthy`, when it is not. */
   healthReasons?: string[];
   items?: QueueItemDto[];
