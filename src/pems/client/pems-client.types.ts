@@ -28,7 +28,7 @@ export interface PemsRecord {
 
 export interface PemsRecordPage {
   records: PemsRecord[];
-  /** PEMS's RECORDS count when it sent one. */
+  /** PEMS's RECORDS count when it sent one: informative only, it never ends a walk (EAM's count can be stale). */
   total: number | null;
   /** Where the next page starts; null on the last page. */
   nextCursor: number | null;

@@ -20,7 +20,7 @@ export class PemsReadSyncController {
   })
   @ApiOkResponse({ type: ReadSyncReportDto })
   @ApiConflictResponse({ description: 'No active PEMS API server, or a read sync of the organization is running already' })
-  @ApiBadGatewayResponse({ description: 'PEMS failed during the sync; the pages read so far are kept' })
+  @ApiBadGatewayResponse({ description: 'PEMS failed during the sync (an error, or a grid cursor that does not advance); the pages read so far are kept and nothing is marked deleted' })
   sync(@Body() body: ReadSyncRequestDto): Promise<ReadSyncReportDto> {
     return this.readSync.syncOrganization(body.organizationId, { confirmDeletions: body.confirmDeletions ?? false });
   }
