@@ -91,8 +91,14 @@ function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, 
   const rows: Row[] = [];
   if (drain) {
     rows.push(
-      { metric: `drain: sends/s ÷ limit (${drain.items} items, ${drain.rateLimitPerSecond}/s)`, value: `${round(drain.utilization * 100, 1)}%`, target: '≥ 98%', met: yesNo(drain.utilization >= 0.98) },
-      { metric: 'drain: most requests in any 1 s window', value: String(drain.maxRequestsInAnySecond), target: '≤ 10', met: yesNo(drain.maxRequestsInAnySecond <= 10) },
+      { metric: `drain: sends/s ÷ limit (${drain.items} items, ${drain.rateLimitPerSecond}/s)`, value: `${round(drain.utilization * 100, 1)}%`, target: '≥ 99%', met: yesNo(drain.utilization >= 0.99) },
+      { metric: 'drain: most requests recorded in any 1 s window', value: String(drain.maxRequestsInAnySecond), target: '≤ 10', met: yesNo(drain.maxRequestsInAnySecond <= 10) },
+      {
+        metric: 'drain: windows of 11 certainly / possibly within 1 s',
+        value: `${drain.certainBreaches} / ${drain.possibleBreaches} (arrival times up to ${drain.worstArrivalUncertaintyMs} ms late)`,
+        target: '0 certain',
+        met: yesNo(drain.certainBreaches === 0),
+      },
       { metric: 'drain: 429 responses', value: String(drain.responses429), target: '0', met: yesNo(drain.responses429 === 0) },
       { metric: 'drain: enqueue answered → first UPDATE', value: `${drain.enqueueToFirstUpdateMs} ms`, target: '≤ 1000 ms', met: yesNo(drain.enqueueToFirstUpdateMs <= 1000) },
     );
@@ -212,6 +218,7 @@ async function main(): Promise<void> {
     tenants: { [BENCH_TENANT]: BENCH_PEMS_CREDENTIALS },
     rateLimitPerSecond: 10,
     logLimit: 200_000,
+    watchArrivalDelay: true,
   });
   const { rows: [{ pid: backendPid }] } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const postmasterPid = postmasterOf(backendPid);

@@ -2,7 +2,7 @@ import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { Organization } from '../src/organizations/entities/organization.entity';
-import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
+import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
 import { SyncEvent } from '../src/sync-events/sync-event';
 import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
@@ -134,7 +134,7 @@ describe('sync events, metrics and health (e2e)', () => {
   let testApp: TestApp;
   let appUrl: string;
   let fixtures: Fixtures;
-  let simulator: PemsSimulator;
+  let simulator: ThreadedPemsSimulator;
   let simulatorUrl: string;
   let rio: Organization;
   let oslo: Organization;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { Organization } from '../src/organizations/entities/organization.entity';
-import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
+import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaModificationsService } from '../src/pfa/pfa-modifications.service';
 import { PfaMirrorService } from '../src/pfa/pfa-mirror.service';
 import { WriteSyncService } from '../src/write-sync/write-sync.service';
@@ -19,7 +19,7 @@ import { waitForModifications } from './support/write-sync-helpers';
  * limit, and no false conflict appears.
  */
 describe('faults during a drain (e2e)', () => {
-  let simulator: PemsSimulator;
+  let simulator: ThreadedPemsSimulator;
   let baseUrl: string;
 
   beforeAll(async () => {

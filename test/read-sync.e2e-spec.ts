@@ -3,12 +3,12 @@ import request from 'supertest';
 import { IsNull, Not } from 'typeorm';
 import { Organization } from '../src/organizations/entities/organization.entity';
 import { PemsReadSyncScheduler } from '../src/pems/read-sync/pems-read-sync.scheduler';
-import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
+import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
 import { cleanDatabase } from './support/clean-database';
 import { Fixtures, TestUser } from './support/fixtures';
-import { connectToSimulator, maxRequestsInAnySecond, startSimulator } from './support/pems-simulator-fixture';
+import { connectToSimulator, expectWithinRateLimit, startSimulator } from './support/pems-simulator-fixture';
 import { TestApp, createTestApp } from './support/test-app';
 
 /** The test log as usual (errors and warnings; everything with TEST_LOG=1), keeping the warnings for the tests to read. */
@@ -29,7 +29,7 @@ describe('read sync (e2e)', () => {
   const logger = new WarningsKept();
   let testApp: TestApp;
   let fixtures: Fixtures;
-  let simulator: PemsSimulator;
+  let simulator: ThreadedPemsSimulator;
   let baseUrl: string;
   let rio: Organization;
   let syncer: TestUser;
@@ -116,7 +116,7 @@ describe('read sync (e2e)', () => {
   it('keeps within the rate limit, and answers 502 naming the cause when PEMS fails', async () => {
     await sync().expect(200);
     expect(simulator.getLog().every((entry) => entry.status === 200)).toBe(true);
-    expect(maxRequestsInAnySecond(simulator.getLog())).toBeLessThanOrEqual(10);
+    expectWithinRateLimit(simulator.getLog(), 10, 'the grid pages');
 
     simulator.setFaults({ statusShares: { 503: 1 } });
     const failed = await sync().expect(502);

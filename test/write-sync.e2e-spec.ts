@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Organization } from '../src/organizations/entities/organization.entity';
-import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
+import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
 import { PfaWriteQueueItem } from '../src/write-sync/entities/pfa-write-queue.entity';
@@ -13,7 +13,7 @@ import { waitForModifications } from './support/write-sync-helpers';
 describe('write sync (e2e)', () => {
   let testApp: TestApp;
   let fixtures: Fixtures;
-  let simulator: PemsSimulator;
+  let simulator: ThreadedPemsSimulator;
   let baseUrl: string;
   let rio: Organization;
   let planner: TestUser;

@@ -10,7 +10,8 @@ export function simulatorOps(simulator: PemsSimulator): SimulatorOps {
     setRateLimit: (perSecond: number | null) => simulator.setRateLimit(perSecond),
     setFaults: (config: PemsFaultConfig) => simulator.setFaults(config),
     clearLog: () => simulator.clearLog(),
-    getLog: (): SimLogEntry[] => simulator.getLog().map((entry) => ({ at: entry.at, action: entry.action, status: entry.status, pfaId: entry.pfaId })),
+    getLog: (): SimLogEntry[] =>
+      simulator.getLog().map((entry) => ({ at: entry.at, atUncertaintyMs: entry.atUncertaintyMs, action: entry.action, status: entry.status, pfaId: entry.pfaId })),
     recordVersion: (organization: string, pfaId: string) => simulator.getRecord(organization, pfaId)?.recordid ?? null,
   };
 }

@@ -5,6 +5,8 @@ import { PemsSimulatorCredentials } from '../../src/pems/simulator/pems-tenant.a
 /** What the benchmarks read from the simulator's request log (arrival time on the wall clock, sub-millisecond). */
 export interface SimLogEntry {
   at: number;
+  /** How much earlier the request may really have arrived (the simulator's event loop was busy), ms. */
+  atUncertaintyMs: number | null;
   action: string | null;
   status: number | null;
   pfaId: string | null;
@@ -14,6 +16,7 @@ export interface SimulatorStartOptions {
   tenants: Record<string, PemsSimulatorCredentials>;
   rateLimitPerSecond: number | null;
   logLimit: number;
+  watchArrivalDelay: boolean;
 }
 
 /** The simulator operations the benchmarks use, the same in-process and across the child process's IPC. */

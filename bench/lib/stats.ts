@@ -32,18 +32,6 @@ export function summarize(values: number[]): LatencySummary {
   };
 }
 
-/** The most events within any one-second window (sliding over the arrival times, window [t, t + 1000)). */
-export function maxInAnySecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end += 1) {
-    while (sorted[end] - sorted[start] >= 1000) start += 1;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
-
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

@@ -3,7 +3,8 @@ import { BenchContext, WriteSyncAnswer, httpJson, waitForJob, workerConcurrency 
 import { connectServer, createModifications, tokenFor, vacuumAnalyze } from '../lib/fixtures';
 import { ResourceUse, measureResources } from '../lib/resources';
 import { SimLogEntry } from '../lib/simulator-protocol';
-import { maxInAnySecond, preciseNow, round } from '../lib/stats';
+import { mostInAnySecond, readRateLimit } from '../../src/pems/simulator/rate-limit-reading';
+import { preciseNow, round } from '../lib/stats';
 
 export interface DrainResult {
   items: number;
@@ -25,6 +26,10 @@ export interface DrainResult {
   steadySendsPerSecond: number;
   steadyUtilization: number;
   maxRequestsInAnySecond: number;
+  /** Windows of rate + 1 requests certainly within one second, and possibly (the simulator's arrival times may be late by atUncertaintyMs). */
+  certainBreaches: number;
+  possibleBreaches: number;
+  worstArrivalUncertaintyMs: number;
   minGapMs: number;
   gapsOver150Ms: number;
   /** POST /api/pems/write-sync answered -> first UPDATE arrived at the simulator. */
@@ -32,13 +37,20 @@ export interface DrainResult {
   /** POST sent -> first UPDATE arrived. */
   requestToFirstUpdateMs: number;
   concurrency: number;
-  /** The app's rate limiter: reservations per UPDATE (more than 1 = slots given up by late wakers). */
+  /** The app's rate limiter per UPDATE: turns reserved, grants asked for (more than 1: a send waited for the window), late departures recorded. */
   rateLimitReservationsPerUpdate: number;
+  rateLimitGrantsPerUpdate: number;
+  rateLimitLateDeparturesPerUpdate: number;
   resources: ResourceUse;
   /** The densest one-second window: each request's arrival (ms after the first UPDATE), gap to the one before, and status. */
   densestWindow: Array<{ atMs: number; gapMs: number | null; status: number | null; pfaId: string | null }>;
   /** UPDATE arrivals closer than 95 ms to the one before: ms after the first UPDATE, and the gap. */
   shortGaps: Array<{ atMs: number; gapMs: number }>;
+}
+
+function breaches(entries: SimLogEntry[], limit: number): Pick<DrainResult, 'certainBreaches' | 'possibleBreaches' | 'worstArrivalUncertaintyMs'> {
+  const reading = readRateLimit(entries, limit);
+  return { certainBreaches: reading.certainBreaches, possibleBreaches: reading.possibleBreaches, worstArrivalUncertaintyMs: round(reading.worstUncertaintyMs, 1) };
 }
 
 function densestWindow(entries: SimLogEntry[], origin: number): DrainResult['densestWindow'] {
@@ -88,10 +100,11 @@ export async function runDrain(ctx: BenchContext, app: BenchApp, items = 600): P
   const { completed, failed } = await waitForJob(db, answer.body.jobId, items, (items / rate) * 1000 * 2 + 30_000);
 
   const resources = stopMeasuring();
-  const reservations = ctx.counter
-    .since(kindsBefore, 1, 1000)
-    .filter((kind) => kind.statement.startsWith('INSERT INTO pems_rate_limits'))
-    .reduce((sum, kind) => sum + kind.perItem, 0);
+  const statements = ctx.counter.since(kindsBefore, 1, 1000);
+  const countOf = (prefix: string) => statements.filter((kind) => kind.statement.startsWith(prefix)).reduce((sum, kind) => sum + kind.perItem, 0);
+  const reservations = countOf('INSERT INTO pems_rate_limits');
+  const grants = countOf('SELECT * FROM pems_rate_limit_grant');
+  const lateDepartures = countOf('SELECT pems_rate_limit_departed');
   const log = await simulator.getLog();
   const updates = log.filter((entry) => entry.action === 'UPDATE').sort((a, b) => a.at - b.at);
   const times = updates.map((entry) => entry.at);
@@ -119,13 +132,16 @@ export async function runDrain(ctx: BenchContext, app: BenchApp, items = 600): P
     utilization: round(sendsPerSecond / rate, 4),
     steadySendsPerSecond: round(steadySendsPerSecond, 3),
     steadyUtilization: round(steadySendsPerSecond / rate, 4),
-    maxRequestsInAnySecond: maxInAnySecond(log.map((entry) => entry.at)),
+    maxRequestsInAnySecond: mostInAnySecond(log.map((entry) => entry.at)),
+    ...breaches(log, rate),
     minGapMs: round(Math.min(...gaps), 1),
     gapsOver150Ms: gaps.filter((gap) => gap > 150).length,
     enqueueToFirstUpdateMs: round(first - answeredAt, 1),
     requestToFirstUpdateMs: round(first - sentAt, 1),
     concurrency: await workerConcurrency(app),
     rateLimitReservationsPerUpdate: round(reservations / Math.max(1, updates.length), 2),
+    rateLimitGrantsPerUpdate: round(grants / Math.max(1, updates.length), 2),
+    rateLimitLateDeparturesPerUpdate: round(lateDepartures / Math.max(1, updates.length), 2),
     resources,
     densestWindow: densestWindow(log, first),
     shortGaps: gaps.map((gap, index) => ({ atMs: round(times[index + 1] - first, 1), gapMs: round(gap, 1) })).filter((gap) => gap.gapMs < 95),

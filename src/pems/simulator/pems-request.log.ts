@@ -1,8 +1,14 @@
 /** What the simulator received and answered, so tests can check rate, order and wire format. */
 export interface PemsRequestLogEntry {
   seq: number;
-  /** Arrival time, ms since the epoch with sub-millisecond precision. */
+  /** Arrival time, ms since the epoch with sub-millisecond precision: when the simulator read the request. */
   at: number;
+  /**
+   * How much earlier the request may really have arrived (the simulator's event loop was busy
+   * or its thread not running), in ms; null when the simulator does not watch for it
+   * (option watchArrivalDelay).
+   */
+  atUncertaintyMs: number | null;
   method: string;
   path: string;
   tenant: string | null;

@@ -7,6 +7,7 @@ import { PemsRestServicesHandler, SimulatorAnswer } from './pems-rest-services.h
 import { errorAlert, parseGridRequest, parseScreenRequest } from './pems-simulator-envelopes';
 import { PemsSimulatorError } from './pems-simulator.error';
 import { PemsTenantAuthenticator, PresentedCredentials, presentedCredentials } from './pems-tenant.authenticator';
+import { EventLoopDelayWatch } from './event-loop-delay.watch';
 import { SlidingWindowRateLimiter } from './sliding-window-rate-limiter';
 
 export const CONTROL_PREFIX = '/__sim';
@@ -25,6 +26,8 @@ export interface PemsSimulatorRouterDeps {
   authenticator: PemsTenantAuthenticator;
   services: PemsRestServicesHandler;
   control: ControlApiHandler;
+  /** When set, each log entry says how late its arrival time may be. */
+  arrivalDelay?: EventLoopDelayWatch;
 }
 
 type Outcome =
@@ -107,6 +110,7 @@ export class PemsSimulatorRouter {
     const presented = presentedCredentials(req.headers);
     const entry = this.deps.log.open({
       at,
+      atUncertaintyMs: this.deps.arrivalDelay ? Math.round(this.deps.arrivalDelay.uncertaintyAt(at) * 1000) / 1000 : null,
       method: req.method ?? '',
       path: url.pathname,
       tenant,
@@ -123,7 +127,7 @@ export class PemsSimulatorRouter {
       status: null,
       fault: null,
     });
-    const rate = this.deps.rateLimiter.hit(tenant ?? '', at);
+    const rate = this.deps.rateLimiter.hit(tenant ?? '', at, entry.atUncertaintyMs ?? 0);
     const fault = rate.allowed ? this.deps.faults.decide() : { kind: 'none' as const };
     const unauthorizedWindow = this.deps.faults.isUnauthorized(at);
 

@@ -11,6 +11,7 @@ import { PemsSimulatorControlApi } from './pems-simulator-control.api';
 import { PemsSimulatorError } from './pems-simulator.error';
 import { PemsSimulatorRouter } from './pems-simulator.router';
 import { PemsSimulatorCredentials, PemsTenantAuthenticator } from './pems-tenant.authenticator';
+import { EventLoopDelayWatch } from './event-loop-delay.watch';
 import { SlidingWindowRateLimiter } from './sliding-window-rate-limiter';
 
 export const DEFAULT_SIMULATOR_BASE_PATH = '/axis/restservices';
@@ -39,6 +40,12 @@ export interface PemsSimulatorOptions {
   faults?: PemsFaultConfig;
   /** Request log entries kept (default 10000, the oldest dropped first). */
   logLimit?: number;
+  /**
+   * Watch the event loop so that each log entry says how late its arrival time may be
+   * (atUncertaintyMs): for tests and benchmarks that judge the rate limit by the log. Costs a
+   * 1 ms timer. Default false.
+   */
+  watchArrivalDelay?: boolean;
 }
 
 export interface PemsSimulatorAddress {
@@ -65,6 +72,7 @@ export class PemsSimulator {
   private readonly router: PemsSimulatorRouter;
   private server: Server | null = null;
   private address: PemsSimulatorAddress | null = null;
+  private readonly arrivalDelay: EventLoopDelayWatch | undefined;
 
   constructor(private readonly options: PemsSimulatorOptions = {}) {
     this.basePath = `/${(options.basePath ?? DEFAULT_SIMULATOR_BASE_PATH).replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
@@ -72,6 +80,7 @@ export class PemsSimulator {
     this.rateLimiter = new SlidingWindowRateLimiter(10);
     this.authenticator = new PemsTenantAuthenticator({});
     this.applyOptions();
+    this.arrivalDelay = options.watchArrivalDelay ? new EventLoopDelayWatch() : undefined;
     this.router = new PemsSimulatorRouter({
       basePath: this.basePath,
       log: this.log,
@@ -89,6 +98,7 @@ export class PemsSimulator {
         () => new Date(),
       ),
       control: new PemsSimulatorControlApi(this),
+      arrivalDelay: this.arrivalDelay,
     });
   }
 
@@ -103,6 +113,7 @@ export class PemsSimulator {
       });
     });
     this.server = server;
+    this.arrivalDelay?.start();
     const actualPort = (server.address() as AddressInfo).port;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     this.address = { port: actualPort, baseUrl: `http://${urlHost}:${actualPort}${this.basePath}` };
@@ -115,6 +126,7 @@ export class PemsSimulator {
     if (!server) return;
     this.server = null;
     this.address = null;
+    this.arrivalDelay?.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;

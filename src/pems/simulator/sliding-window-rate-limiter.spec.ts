@@ -24,4 +24,18 @@ describe('SlidingWindowRateLimiter', () => {
     expect(limiter.hit('a', 1).allowed).toBe(false);
     expect(Array.from({ length: 50 }, (_, i) => limiter.hit('free', i).allowed).every(Boolean)).toBe(true);
   });
+
+  it('refuses only a certain breach when its clock readings may be late', () => {
+    const limiter = new SlidingWindowRateLimiter(2);
+    limiter.hit('t', 0);
+    limiter.hit('t', 500);
+    // Read at 990; arriving up to 20 ms earlier could only bring it closer to the others: certainly 3 within a second.
+    expect(limiter.hit('t', 990, 20).allowed).toBe(false);
+    const lenient = new SlidingWindowRateLimiter(2);
+    // The first was read 30 ms late: it may have arrived at -30, more than a second before 975.
+    lenient.hit('t', 0, 30);
+    lenient.hit('t', 500);
+    expect(lenient.hit('t', 975).allowed).toBe(true);
+    expect(lenient.hit('t', 976).allowed).toBe(false);
+  });
 });
