@@ -1,3 +1,4 @@
+import { returningRows } from '../src/database/returning-rows';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
 import { WriteCompletionBatcher } from '../src/write-sync/write-completion.batcher';
 import { WriteSyncHarness, pfaIds } from './support/write-sync-harness';
@@ -29,10 +30,14 @@ describe('write sync: completions in groups (e2e)', () => {
     const items = await Promise.all(ids.map((id) => h.itemOf(id)));
     const records = await Promise.all(pfaIds(5).map((pfaId) => h.recordOf(pfaId)));
     // Four items are this worker's; the last was taken over by another worker after a stall.
-    await h.dataSource.query(`UPDATE pfa_write_queue SET status = 'processing', locked_by = 'this-worker', locked_until = now() + interval '1 minute' WHERE id = ANY($1::uuid[])`, [
-      items.map((item) => item.id),
-    ]);
-    await h.dataSource.query(`UPDATE pfa_write_queue SET locked_by = 'another-worker' WHERE id = $1`, [items[4].id]);
+    const claims = await returningRows<{ id: string; lease_token: string }>(
+      h.dataSource,
+      `UPDATE pfa_write_queue SET status = 'processing', locked_by = 'this-worker', lease_token = gen_random_uuid(), locked_until = now() + interval '1 minute'
+       WHERE id = ANY($1::uuid[]) RETURNING id, lease_token`,
+      [items.map((item) => item.id)],
+    );
+    for (const item of items) item.leaseToken = claims.find((claim) => claim.id === item.id)!.lease_token;
+    await h.dataSource.query(`UPDATE pfa_write_queue SET locked_by = 'another-worker', lease_token = gen_random_uuid() WHERE id = $1`, [items[4].id]);
     await h.dataSource.query(`UPDATE pfa_modification SET status = 'syncing' WHERE id = ANY($1::uuid[])`, [ids]);
     const historyBefore = await h.dataSource.getRepository(PfaRecordHistory).count();
 
@@ -42,7 +47,6 @@ describe('write sync: completions in groups (e2e)', () => {
       items.map((item, index) =>
         batcher.complete({
           item,
-          workerId: 'this-worker',
           statusCode: 200,
           stored: { pfaId: item.pfaId, version: records[index].version + 1, data: { ...records[index].data, model: `${item.pfaId} grouped` }, lastModified: null },
         }),

@@ -51,7 +51,7 @@ export async function explain(db: Client, name: string, query: CapturedQuery, an
 /** Hands claimed items back: `pending` again, their modifications `queued` (what the reaper does, at once). */
 export async function releaseClaimed(db: Client, ids: string[]): Promise<void> {
   const { rows } = await db.query<{ modification_id: string }>(
-    `UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE id = ANY($1::uuid[]) RETURNING modification_id`,
+    `UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, lease_token = NULL WHERE id = ANY($1::uuid[]) RETURNING modification_id`,
     [ids],
   );
   await db.query(`UPDATE pfa_modification SET status = 'queued' WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.modification_id)]);

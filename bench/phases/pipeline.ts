@@ -242,9 +242,9 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   const modificationIds = await createModifications(db, principal, { count: items, tag: `pipe-boss-${config.key}-${Date.now()}`, status: 'syncing' });
   const jobId = randomUUID();
   const { rows } = await db.query<{ id: string; modification_id: string; pfa_id: string; payload: { changes: PfaData; baseVersion: number } }>(
-    `INSERT INTO pfa_write_queue (modification_id, organization_id, pfa_id, payload, status, priority, max_retries, job_id, locked_by, locked_until, last_attempt_at)
+    `INSERT INTO pfa_write_queue (modification_id, organization_id, pfa_id, payload, status, priority, max_retries, job_id, locked_by, lease_token, locked_until, last_attempt_at)
      SELECT m.id, m.organization_id, r.pfa_id, jsonb_build_object('changes', m.changes, 'baseVersion', m.base_version), 'processing', 5, 3, $2, $3,
-            now() + interval '1 day', now()
+            gen_random_uuid(), now() + interval '1 day', now()
      FROM pfa_modification m JOIN pfa_records r ON r.id = m.record_id
      WHERE m.id = ANY($1::uuid[]) ORDER BY r.pfa_id
      RETURNING id, modification_id, pfa_id, payload`,
@@ -298,7 +298,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
           const entities = await itemRepository.findBy({ id: In(batch.map((job) => job.data.queueItemId)) });
           const records = await dataSource.getRepository(PfaRecord).findBy({ organizationId: principal.organizationId, pfaId: In(entities.map((item) => item.pfaId)) });
           const mirrored = new Map(records.map((record) => [record.pfaId, record.version]));
-          const outcomes = await Promise.all(await processor.begin(entities.map((item) => ({ item, mirroredVersion: mirrored.get(item.pfaId) ?? null })), PGBOSS_LOCK_OWNER));
+          const outcomes = await Promise.all(await processor.begin(entities.map((item) => ({ item, mirroredVersion: mirrored.get(item.pfaId) ?? null }))));
           const unexpected = outcomes.filter((outcome) => outcome !== 'completed');
           if (unexpected.length > 0) throw new Error(`WriteItemProcessor answered ${unexpected.join(', ')}`);
         } else {

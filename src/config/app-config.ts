@@ -114,6 +114,24 @@ export class AppConfig {
   @Min(0)
   PEMS_AUTH_PAUSE_MS = 300000;
 
+  /** The longest Retry-After honoured (a longer one is cut to this); at most a week. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 60 * 60 * 1000)
+  PEMS_RETRY_AFTER_MAX_MS = 3_600_000;
+
+  /**
+   * Added to the rate limit's one-second window: the most that requests' arrival times at PEMS
+   * may vary on their way there (network, PEMS's own reading). Every millisecond costs 0.1 %
+   * of the limit.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  PEMS_RATE_LIMIT_MARGIN_MS = 3;
+
   @IsOptional()
   @IsCronExpression()
   PEMS_READ_SYNC_SCHEDULE?: string;

@@ -5,6 +5,7 @@ import { FieldError, NotFoundAppException, RequestValidationException } from '..
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { effectiveData } from '../pfa/effective-record';
+import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { User } from '../users/entities/user.entity';
 import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
@@ -40,7 +41,8 @@ export class ConflictsService {
 
   /**
    * Resolves a conflict, once: the row is locked, so of two people resolving at once exactly
-   * one wins and the other gets 409.
+   * one wins and the other gets 409. Locks in the order of record-locks.ts: the record, the
+   * modification, the conflict.
    * - use_pems: PEMS's values stay; the modification is synced with no write.
    * - use_local / merge: the values (ours, or ours with mergedData over the conflicting
    *   fields) are validated and queued again on PEMS's version, with PEMS's current values as
@@ -48,10 +50,12 @@ export class ConflictsService {
    */
   async resolve(conflictId: string, user: User, input: ResolveConflictDto): Promise<ResolveConflictResponseDto> {
     return this.dataSource.transaction(async (manager) => {
-      const conflict = await manager.getRepository(PfaSyncConflict).findOne({ where: { id: conflictId }, lock: { mode: 'pessimistic_write' } });
-      if (!conflict) throw new NotFoundAppException('Conflict');
+      const found = await manager.getRepository(PfaSyncConflict).findOneBy({ id: conflictId });
+      if (!found) throw new NotFoundAppException('Conflict');
+      await lockRecordsByKey(manager, [found]);
+      const modification = await manager.getRepository(PfaModification).findOneOrFail({ where: { id: found.modificationId }, lock: { mode: 'pessimistic_write' } });
+      const conflict = await manager.getRepository(PfaSyncConflict).findOneOrFail({ where: { id: conflictId }, lock: { mode: 'pessimistic_write' } });
       if (conflict.status === 'resolved') throw ConflictException.alreadyResolved();
-      const modification = await manager.getRepository(PfaModification).findOneOrFail({ where: { id: conflict.modificationId }, lock: { mode: 'pessimistic_write' } });
       const record = await manager.getRepository(PfaRecord).findOneByOrFail({ organizationId: conflict.organizationId, pfaId: conflict.pfaId });
       checkMergeInput(input, conflict, modification);
 

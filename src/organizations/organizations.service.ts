@@ -9,6 +9,7 @@ import { ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
+import { pemsTenantKey } from './pems-tenant-key';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -61,6 +62,7 @@ export class OrganizationsService {
       timeoutMs: input.timeoutMs ?? null,
       fieldMap: input.fieldMap ?? null,
     });
+    server.tenantKey = pemsTenantKey(server);
     const credentialsChanged = stableJson(credentials) !== stableJson(storedCredentials);
     if (credentialsChanged) {
       server.credentialsEncrypted = this.cipher.encrypt(credentials);

@@ -35,6 +35,7 @@ export class PemsConnectionFactory {
     return {
       baseUrl: server.baseUrl,
       tenant: server.tenant,
+      tenantKey: server.tenantKey,
       organizationCode: server.organization.code,
       authType: server.authType,
       username: credentials.username,

@@ -24,6 +24,6 @@ import { PemsReadSyncService } from './read-sync/pems-read-sync.service';
     PemsReadSyncService,
     PemsReadSyncScheduler,
   ],
-  exports: [PemsWriteApiClient, PostgresPemsRateLimiter, PemsConnectionFactory, PemsReadSyncService],
+  exports: [PemsWriteApiClient, PemsRateLimiter, PemsConnectionFactory, PemsReadSyncService],
 })
 export class PemsModule {}

@@ -6,6 +6,7 @@ export enum PfaErrorCode {
   ChangesInvalid = 'VALIDATION_FAILED',
   RecordDeletedInPems = 'RECORD_DELETED_IN_PEMS',
   ModificationNotDiscardable = 'MODIFICATION_NOT_DISCARDABLE',
+  ModificationMoved = 'MODIFICATION_MOVED',
 }
 
 export class PfaException extends AppException {
@@ -15,6 +16,11 @@ export class PfaException extends AppException {
 
   static deletedInPems(pfaId: string): PfaException {
     return new PfaException(HttpStatus.CONFLICT, PfaErrorCode.RecordDeletedInPems, `PFA record ${pfaId} no longer exists in PEMS and cannot be edited`);
+  }
+
+  /** The modification an edit was to be folded into is no longer pending (queued or discarded meanwhile). */
+  static modificationMoved(id: string): PfaException {
+    return new PfaException(HttpStatus.CONFLICT, PfaErrorCode.ModificationMoved, `Modification ${id} changed while the edit was made; make the edit again`);
   }
 
   static notDiscardable(status: string, why: string): PfaException {

@@ -112,11 +112,12 @@ export class PfaMirrorService {
   }
 }
 
+/** One snapshot per record, the newest, in pfaId order: the order in which every writer locks records (record-locks.ts). */
 function newestPerRecord(snapshots: PemsRecordSnapshot[]): PemsRecordSnapshot[] {
   const newest = new Map<string, PemsRecordSnapshot>();
   for (const snapshot of snapshots) {
     const seen = newest.get(snapshot.pfaId);
     if (!seen || seen.version < snapshot.version) newest.set(snapshot.pfaId, snapshot);
   }
-  return [...newest.values()];
+  return [...newest.values()].sort((a, b) => (a.pfaId < b.pfaId ? -1 : a.pfaId > b.pfaId ? 1 : 0));
 }

@@ -67,17 +67,29 @@ export class ServerAuthPauseService {
     return paused;
   }
 
-  /** PEMS took a write with these organizations' credentials: a pause for rejected ones ends. */
-  async credentialsAccepted(organizationIds: string[]): Promise<void> {
-    if (organizationIds.length === 0) return;
-    for (const organizationId of organizationIds) this.looks.set(organizationId, { paused: false, at: performance.now() });
+  /**
+   * PEMS took writes with these organizations' credentials. A pause for rejected credentials
+   * ends only if it began before the write was claimed (by the database's clock): a write sent
+   * before the 401 says nothing about whether the credentials work now.
+   */
+  async credentialsAccepted(writes: Array<{ organizationId: string; claimedAt: Date | null }>): Promise<void> {
+    const latest = new Map<string, Date>();
+    for (const { organizationId, claimedAt } of writes) {
+      if (claimedAt && (latest.get(organizationId)?.getTime() ?? -Infinity) < claimedAt.getTime()) latest.set(organizationId, claimedAt);
+    }
+    if (latest.size === 0) return;
     const rows = await returningRows<{ organization_id: string }>(
       this.dataSource,
-      `UPDATE api_servers SET auth_failed_at = NULL, auth_paused_until = NULL, auth_failure_message = NULL
-       WHERE organization_id = ANY($1::uuid[]) AND auth_failed_at IS NOT NULL RETURNING organization_id`,
-      [organizationIds],
+      `UPDATE api_servers s SET auth_failed_at = NULL, auth_paused_until = NULL, auth_failure_message = NULL
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS accepted(organization_id, claimed_at)
+       WHERE s.organization_id = accepted.organization_id AND s.auth_failed_at IS NOT NULL AND s.auth_failed_at < accepted.claimed_at
+       RETURNING s.organization_id`,
+      [[...latest.keys()], [...latest.values()]],
     );
-    for (const row of rows) this.logger.log(`PEMS accepted the credentials of organization ${row.organization_id}'s server again; its writes resume`);
+    for (const row of rows) {
+      this.looks.set(row.organization_id, { paused: false, at: performance.now() });
+      this.logger.log(`PEMS accepted the credentials of organization ${row.organization_id}'s server again; its writes resume`);
+    }
   }
 
   /**

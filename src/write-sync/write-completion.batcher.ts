@@ -4,14 +4,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { GroupedCalls } from '../common/grouped-calls';
 import { PemsRecord } from '../pems/client/pems-client.types';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
+import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 
 /** One write that PEMS took (or had already taken). */
 export interface Completion {
+  /** The claimed item: its lease token decides whether this attempt may still complete it. */
   item: PfaWriteQueueItem;
-  workerId: string;
   /** The record as PEMS answered the write, for the mirror; null when the mirror needs no move (already applied). */
   stored: PemsRecord | null;
   statusCode: number | null;
@@ -23,10 +24,13 @@ const MAX_GROUP = 200;
 /**
  * Marks successful writes done, in groups (a "group commit"): while one group's transaction
  * runs, the completions that arrive wait and go together in the next. Each completion is
- * still all or nothing on its own: its queue item is completed only if its worker still
- * holds the lease, and only then is its modification synced and the mirror moved on to
- * PEMS's answer, in the same transaction. At the rate limit a group is one item; with many
+ * still all or nothing on its own: its queue item is completed only if its claim still holds
+ * it (the lease token), and only then is its modification synced, in the same transaction in
+ * which the mirror moves on to PEMS's answer. At the rate limit a group is one item; with many
  * writes in flight, one transaction of a few statements serves dozens.
+ *
+ * Locks are taken in the order every writer of these tables uses (record-locks.ts): the
+ * mirror's records first, then the queue items, then the modifications.
  */
 @Injectable()
 export class WriteCompletionBatcher {
@@ -48,6 +52,7 @@ export class WriteCompletionBatcher {
   /** Answers, for each completion, whether it was done. */
   private async write(group: Completion[]): Promise<boolean[]> {
     const done = await this.dataSource.transaction(async (manager) => {
+      await lockRecordsByKey(manager, group.filter((completion) => completion.stored).map(({ item }) => item));
       const completed = await this.completeItems(manager, group);
       const won = group.filter((completion) => completed.has(completion.item.id));
       for (const [organizationId, records] of groupBy(won.filter((completion) => completion.stored), (completion) => completion.item.organizationId)) {
@@ -59,30 +64,30 @@ export class WriteCompletionBatcher {
       );
       return won;
     });
-    // PEMS took these servers' credentials: a pause for rejected ones (seen by another write meanwhile) ends.
+    // PEMS took these servers' credentials: a pause for rejected ones, begun before these writes were claimed, ends.
     await this.authPause
-      .credentialsAccepted([...new Set(done.map(({ item }) => item.organizationId))])
+      .credentialsAccepted(done.map(({ item }) => ({ organizationId: item.organizationId, claimedAt: item.lastAttemptAt })))
       .catch((error: Error) => this.logger.warn(`Could not end a credentials pause: ${error.message}`));
     const completed = new Set(done);
     return group.map((completion) => completed.has(completion));
   }
 
-  /** Items completed and their modifications synced, where the worker still holds the lease. */
+  /** Items completed and their modifications synced, where the attempt's claim still holds the item. */
   private async completeItems(manager: EntityManager, group: Completion[]): Promise<Set<string>> {
     const rows: Array<{ id: string }> = await manager.query(
       `WITH done AS (
          UPDATE pfa_write_queue q
-         SET status = 'completed', completed_at = now(), locked_by = NULL, locked_until = NULL,
+         SET status = 'completed', completed_at = now(), locked_by = NULL, locked_until = NULL, lease_token = NULL,
              last_error = NULL, last_status_code = given.status_code, resend_count = given.resend_count
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[]) AS given(id, worker_id, status_code, resend_count)
-         WHERE q.id = given.id AND q.locked_by = given.worker_id AND q.status = 'processing'
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS given(id, lease_token, status_code, resend_count)
+         WHERE q.id = given.id AND q.lease_token = given.lease_token AND q.status = 'processing'
          RETURNING q.id, q.modification_id
        ), synced AS (
          UPDATE pfa_modification m SET status = 'synced', synced_at = now(), sync_error = NULL, updated_at = now()
          WHERE m.id = ANY (ARRAY(SELECT modification_id FROM done))
        )
        SELECT id FROM done`,
-      [group.map((c) => c.item.id), group.map((c) => c.workerId), group.map((c) => c.statusCode), group.map((c) => c.item.resendCount)],
+      [group.map((c) => c.item.id), group.map((c) => c.item.leaseToken), group.map((c) => c.statusCode), group.map((c) => c.item.resendCount)],
     );
     return new Set(rows.map((row) => row.id));
   }

@@ -10,6 +10,9 @@ import { WRITE_QUEUE_CHANNEL } from './write-queue-channel';
 
 export { WRITE_QUEUE_CHANNEL };
 
+/** The furthest a retry is put off (Retry-After is capped below this by PEMS_RETRY_AFTER_MAX_MS). */
+const MAX_RETRY_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** A claimed item, with the version of its record in the mirror at the claim (null: not mirrored). */
 export interface ClaimedItem {
   item: PfaWriteQueueItem;
@@ -25,10 +28,11 @@ export interface EnqueueRequest {
 }
 
 /**
- * Every state change of a write-queue item happens here: enqueue, claim (FOR UPDATE SKIP
- * LOCKED with a lease), complete, retry later, fail, hand back, reap. Each change that ends
- * an attempt is conditional on this worker still holding the lease, so an item taken over
- * by another instance after a stall is never finished twice.
+ * Every state change of a write-queue item by the worker happens here: enqueue, claim (FOR
+ * UPDATE SKIP LOCKED with a lease), complete, retry later, fail, hand back, reap. Each claim
+ * gives the item a new lease token, and each change that ends or renews an attempt is
+ * conditional on it: an attempt whose item was taken back and claimed again (by any worker,
+ * this one included) can never finish or renew the newer claim.
  */
 @Injectable()
 export class WriteQueueService {
@@ -69,9 +73,11 @@ export class WriteQueueService {
   /**
    * Claims up to `limit` due items, in one statement: first retries that have fallen due (so a
    * retry is on time even behind a long backlog), then the rest, highest priority first, then
-   * the longest waiting. An item waits while an earlier item of the same record is pending or
-   * processing (per-record order), and while its organization has no active, write-enabled
-   * server or that server is paused for rejected credentials. `onlyOrganizationId` claims one
+   * the longest waiting. An item waits while another item of the same record is processing, or
+   * an earlier one is pending (per-record order: one item of a record in flight at a time,
+   * whatever order their transactions committed in), while its organization has no active,
+   * write-enabled server, while that server is paused for rejected credentials, and while its
+   * PEMS tenant is paused by a Retry-After. `onlyOrganizationId` claims one
    * organization's items whatever its pause (the probe after a pause). Each item comes with
    * its record's version in the mirror, which the worker compares with the item's base version.
    */
@@ -94,11 +100,13 @@ export class WriteQueueService {
              SELECT 1 FROM api_servers s
              WHERE s.organization_id = q.organization_id AND s.is_active AND s.write_enabled
                ${onlyOrganizationId ? '' : 'AND s.auth_failed_at IS NULL'}
+               AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
              OFFSET 0)
            AND NOT EXISTS (
-             SELECT 1 FROM pfa_write_queue earlier
-             WHERE earlier.organization_id = q.organization_id AND earlier.pfa_id = q.pfa_id
-               AND earlier.status IN ('pending', 'processing') AND earlier.seq < q.seq
+             SELECT 1 FROM pfa_write_queue other
+             WHERE other.organization_id = q.organization_id AND other.pfa_id = q.pfa_id
+               AND other.status IN ('pending', 'processing') AND other.id <> q.id
+               AND (other.seq < q.seq OR other.status = 'processing')
              OFFSET 0)
            ${extra}
          ORDER BY ${order}
@@ -111,7 +119,7 @@ export class WriteQueueService {
        ), backlog AS (${due('AND q.id NOT IN (SELECT id FROM retries)', 'q.priority DESC, q.scheduled_at ASC', '$2 - (SELECT count(*) FROM retries)')}
        ), claimed AS (
          UPDATE pfa_write_queue q
-         SET status = 'processing', locked_by = $1, last_attempt_at = now(),
+         SET status = 'processing', locked_by = $1, lease_token = gen_random_uuid(), last_attempt_at = now(),
              locked_until = now() + make_interval(secs => $3::float8 / 1000)
          WHERE q.id = ANY (ARRAY(SELECT id FROM retries UNION ALL SELECT id FROM backlog))
          RETURNING q.*
@@ -137,12 +145,14 @@ export class WriteQueueService {
     }));
   }
 
-  /** Keeps this worker's in-flight items from being reaped while they wait for a send slot. */
-  async renewLeases(workerId: string): Promise<void> {
+  /** Keeps the listed attempts' items from being reaped while they are in flight: only those, and only while their claim is theirs. */
+  async renewLeases(attempts: Array<Pick<PfaWriteQueueItem, 'id' | 'leaseToken'>>): Promise<void> {
+    if (attempts.length === 0) return;
     await this.dataSource.query(
-      `UPDATE pfa_write_queue SET locked_until = now() + make_interval(secs => $2::float8 / 1000)
-       WHERE locked_by = $1 AND status = 'processing'`,
-      [workerId, this.config.PEMS_WRITE_SYNC_LEASE_MS],
+      `UPDATE pfa_write_queue q SET locked_until = now() + make_interval(secs => $3::float8 / 1000)
+       FROM unnest($1::uuid[], $2::uuid[]) AS held(id, lease_token)
+       WHERE q.id = held.id AND q.lease_token = held.lease_token AND q.status = 'processing'`,
+      [attempts.map((attempt) => attempt.id), attempts.map((attempt) => attempt.leaseToken), this.config.PEMS_WRITE_SYNC_LEASE_MS],
     );
   }
 
@@ -153,7 +163,7 @@ export class WriteQueueService {
   async reapExpiredLeases(): Promise<number> {
     const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
       `WITH reaped AS (
-         UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL,
+         UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, lease_token = NULL,
                 last_error = coalesce(last_error, 'Lease expired: the worker stopped while sending')
          WHERE status = 'processing' AND locked_until < now()
          RETURNING modification_id
@@ -166,40 +176,42 @@ export class WriteQueueService {
     return count;
   }
 
-  /** Marks the attempt done, if this worker still holds the item; false when it no longer does. */
+  /** Marks the attempt done, if its claim still holds the item; false when it no longer does. */
   async finish(
     manager: EntityManager,
     item: PfaWriteQueueItem,
-    workerId: string,
     outcome: { status: 'completed' | 'failed'; error?: string | null; statusCode?: number | null },
   ): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(
       manager,
       `UPDATE pfa_write_queue
-       SET status = $3, completed_at = now(), locked_by = NULL, locked_until = NULL,
+       SET status = $3, completed_at = now(), locked_by = NULL, locked_until = NULL, lease_token = NULL,
            last_error = $4, last_status_code = $5, resend_count = $6
-       WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+       WHERE id = $1 AND lease_token = $2 AND status = 'processing'
        RETURNING id`,
-      [item.id, workerId, outcome.status, outcome.error ?? null, outcome.statusCode ?? null, item.resendCount],
+      [item.id, item.leaseToken, outcome.status, outcome.error ?? null, outcome.statusCode ?? null, item.resendCount],
     );
     return rows.length === 1;
   }
 
   /**
    * Schedules the next attempt `delayMs` after now (the end of the failed attempt), counting
-   * a retry unless `countsAsRetry` is false; the modification goes back to `queued`.
+   * a retry unless `countsAsRetry` is false; the modification goes back to `queued`. False when
+   * the attempt's claim no longer holds the item.
    */
-  async retryLater(item: PfaWriteQueueItem, workerId: string, delayMs: number, error: string, statusCode: number | null, countsAsRetry = true): Promise<boolean> {
+  async retryLater(item: PfaWriteQueueItem, delayMs: number, error: string, statusCode: number | null, countsAsRetry = true): Promise<boolean> {
+    // Never further than a week: a timestamp out of the database's range would make this fail.
+    const delay = Math.min(Math.max(0, delayMs), MAX_RETRY_DELAY_MS);
     return this.dataSource.transaction(async (manager) => {
       const rows = await returningRows<{ modification_id: string }>(
         manager,
         `UPDATE pfa_write_queue
-         SET status = 'pending', locked_by = NULL, locked_until = NULL, last_error = $3, last_status_code = $4,
+         SET status = 'pending', locked_by = NULL, locked_until = NULL, lease_token = NULL, last_error = $3, last_status_code = $4,
              retry_count = retry_count + $5, resend_count = $6,
              scheduled_at = now() + make_interval(secs => $7::float8 / 1000)
-         WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+         WHERE id = $1 AND lease_token = $2 AND status = 'processing'
          RETURNING modification_id`,
-        [item.id, workerId, error, statusCode, countsAsRetry ? 1 : 0, item.resendCount, delayMs],
+        [item.id, item.leaseToken, error, statusCode, countsAsRetry ? 1 : 0, item.resendCount, delay],
       );
       if (rows.length === 0) return false;
       await manager.query(`UPDATE pfa_modification SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'syncing'`, [rows[0].modification_id]);
@@ -234,16 +246,24 @@ export class WriteQueueService {
     await this.dataSource.query(`DELETE FROM pfa_write_sync_minutes WHERE minute < now() - interval '2 days'`);
   }
 
-  /** When the next item becomes due, or a paused server may be probed: when the worker should look again. */
-  async nextWakeUp(): Promise<Date | null> {
-    const [row]: Array<{ next: Date | null }> = await this.dataSource.query(
-      `SELECT least(
+  /**
+   * How long until the next item becomes due, a paused server may be probed, or a paused tenant
+   * may be sent to again: when the worker should look again, in milliseconds counted by the
+   * database's clock (the caller waits that long on its own monotonic clock). Null: nothing waits.
+   */
+  async nextWakeUpInMs(): Promise<number | null> {
+    const [row]: Array<{ in_ms: number | null }> = await this.dataSource.query(
+      `SELECT EXTRACT(EPOCH FROM least(
          (SELECT min(scheduled_at) FROM pfa_write_queue WHERE status = 'pending' AND scheduled_at > now()),
          (SELECT min(s.auth_paused_until) FROM api_servers s
           WHERE s.auth_failed_at IS NOT NULL AND s.auth_paused_until > now()
-            AND EXISTS (SELECT 1 FROM pfa_write_queue q WHERE q.organization_id = s.organization_id AND q.status = 'pending'))
-       ) AS next`,
+            AND EXISTS (SELECT 1 FROM pfa_write_queue q WHERE q.organization_id = s.organization_id AND q.status = 'pending')),
+         (SELECT min(l.paused_until) FROM pems_rate_limits l
+          WHERE l.paused_until > now()
+            AND EXISTS (SELECT 1 FROM api_servers s JOIN pfa_write_queue q ON q.organization_id = s.organization_id
+                        WHERE s.tenant_key = l.tenant_key AND q.status = 'pending'))
+       ) - clock_timestamp())::float8 * 1000 AS in_ms`,
     );
-    return row?.next ? new Date(row.next) : null;
+    return row?.in_ms === null || row?.in_ms === undefined ? null : Math.max(0, row.in_ms);
   }
 }

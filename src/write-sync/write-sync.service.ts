@@ -6,10 +6,11 @@ import { FieldError } from '../common/errors/app.exception';
 import { ApiServer } from '../organizations/entities/api-server.entity';
 import { PemsConnection } from '../pems/client/pems-client.types';
 import { PemsConnectionFactory } from '../pems/pems-connection.factory';
-import { PostgresPemsRateLimiter } from '../pems/rate-limit/postgres-pems-rate-limiter';
+import { PemsRateLimiter } from '../pems/client/pems-rate-limiter';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { effectiveData } from '../pfa/effective-record';
+import { lockRecordsById } from '../pfa/record-locks';
 import { PfaValidationService } from '../validation/pfa-validation.service';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
 import { WriteSyncException } from './write-sync-errors';
@@ -26,6 +27,7 @@ export class WriteSyncService {
     private readonly connections: PemsConnectionFactory,
     private readonly validation: PfaValidationService,
     private readonly queue: WriteQueueService,
+    private readonly rateLimiter: PemsRateLimiter,
   ) {}
 
   async queueModifications(request: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
@@ -59,28 +61,39 @@ export class WriteSyncService {
          WHERE q.status IN ('pending', 'processing') AND s.base_url = $1 AND s.tenant = $2`,
         [server.baseUrl, server.tenant],
       );
-      const seconds = (backlog * PostgresPemsRateLimiter.spacingMs(connection.rateLimitPerSecond)) / 1000;
+      const seconds = (backlog * this.rateLimiter.spacingMs(connection.rateLimitPerSecond)) / 1000;
       return { success: true, jobId: queuedCount > 0 ? jobId : null, queuedCount, estimatedCompletionTime: new Date(Date.now() + seconds * 1000).toISOString() };
     });
   }
 
   /**
-   * Locks the modifications to queue, oldest first, so that a concurrent request waits and
-   * then finds them queued. Listed ids must be this organization's pending (or already
-   * queued, which are skipped) modifications.
+   * Locks the pending modifications to queue, after their records (record-locks.ts): an edit of
+   * the same record waits until they are queued, then makes a new modification, never folds into
+   * a queued one; two requests queueing edits of one record take turns, so each record's items
+   * join the queue in the order their requests commit. Oldest first. Listed ids must be this
+   * organization's pending or queued modifications (queued ones are skipped). Only pending
+   * modifications are locked: one already queued may be being claimed right now, and its claim
+   * must not wait for us while we wait for it (the live-item index).
    */
   private async lockPending(manager: EntityManager, request: WriteSyncRequestDto): Promise<PfaModification[]> {
     const repository = manager.getRepository(PfaModification);
-    if (!request.modificationIds) {
-      return repository.find({ where: { organizationId: request.organizationId, status: 'pending' }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    const wanted = request.modificationIds
+      ? await repository.find({ select: { id: true, recordId: true, status: true }, where: { id: In(request.modificationIds), organizationId: request.organizationId } })
+      : await repository.find({ select: { id: true, recordId: true, status: true }, where: { organizationId: request.organizationId, status: 'pending' } });
+    if (request.modificationIds) {
+      const acceptable = new Set(wanted.filter((modification) => ['pending', 'queued'].includes(modification.status)).map((modification) => modification.id));
+      const unknown = request.modificationIds.filter((id) => !acceptable.has(id));
+      if (unknown.length > 0) throw WriteSyncException.unknown(unknown);
     }
-    const found = await repository.find({ where: { id: In(request.modificationIds) }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
-    const acceptable = new Map(
-      found.filter((modification) => modification.organizationId === request.organizationId && ['pending', 'queued'].includes(modification.status)).map((m) => [m.id, m]),
-    );
-    const unknown = request.modificationIds.filter((id) => !acceptable.has(id));
-    if (unknown.length > 0) throw WriteSyncException.unknown(unknown);
-    return [...acceptable.values()].filter((modification) => modification.status === 'pending');
+    const pending = wanted.filter((modification) => modification.status === 'pending');
+    await lockRecordsById(manager, pending.map((modification) => modification.recordId));
+    return repository
+      .createQueryBuilder('m')
+      .where('m.id = ANY(:ids) AND m.status = :pending', { ids: pending.map((modification) => modification.id), pending: 'pending' })
+      .orderBy('m.created_at', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   /**

@@ -5,6 +5,7 @@ import { CronJob } from 'cron';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { sleep, wakeAfter } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { PgListenerService } from '../database/pg-listener.service';
 import { ItemOutcome, WriteItemProcessor } from './write-item.processor';
@@ -16,6 +17,8 @@ const HEARTBEAT_MS = 5000;
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 /** Most PEMS calls in flight at once, whatever the rate limits add up to. */
 const MAX_CONCURRENCY = 64;
+/** After a claim failed (the database refused or went away), the drain tries again this much later, unless woken sooner. */
+const CLAIM_RETRY_MS = 1000;
 
 export interface RunCounts {
   claimed: number;
@@ -46,12 +49,15 @@ const emptyCounts = (): RunCounts => ({ claimed: 0, completed: 0, alreadyApplied
 /**
  * The write-sync worker (SPEC §7). A run starts on PEMS_WRITE_SYNC_SCHEDULE, at once when
  * any instance queues items (LISTEN/NOTIFY), and when the next retry falls due. Runs never
- * overlap: a trigger during a run makes it look again before it ends.
+ * overlap: a trigger during a run wakes it, to claim at once.
  *
  * A run reaps expired leases, then keeps claiming due items while there is room for more
  * PEMS calls in flight, and ends when nothing is due and nothing is in flight. The room is
  * what the rate limits need (about one second of sends); the shared rate limiter spaces the
- * sends themselves. In-flight items' leases are renewed while they wait for their slot.
+ * sends themselves. While it waits for room, a run wakes for whichever comes first: an item in
+ * flight finishing, a trigger, or the next item falling due. The leases of the items in
+ * flight, and only those, are renewed; a failed claim is tried again, and never stops the run
+ * while items are in flight.
  */
 @Injectable()
 export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -61,6 +67,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   private running?: Promise<void>;
   private lookAgain = false;
+  /** Wakes the current run's drain when it waits: an item finished, or something was triggered. */
+  private wake?: () => void;
   private stopped = false;
   private startedAt: Date | null = null;
   private inFlight = 0;
@@ -68,7 +76,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private lastRunFinishedAt: Date | null = null;
   private lastRunCounts: RunCounts | null = null;
   private readonly totals = emptyCounts();
-  private wakeTimer?: NodeJS.Timeout;
+  private cancelWakeUp?: () => void;
   private heartbeatTimer?: NodeJS.Timeout;
   private job?: CronJob;
   private lastPurgeAt = 0;
@@ -106,17 +114,19 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.job?.stop();
-    clearTimeout(this.wakeTimer);
+    this.cancelWakeUp?.();
+    this.wake?.();
     clearInterval(this.heartbeatTimer);
     await this.running;
     await this.dataSource.query('DELETE FROM write_sync_workers WHERE worker_id = $1', [this.workerId]).catch(() => undefined);
   }
 
-  /** Starts a run, or asks the current one to look again before it ends. */
+  /** Starts a run, or wakes the current one to claim at once. */
   trigger(): void {
     if (this.stopped || !this.startedAt) return;
     if (this.running) {
       this.lookAgain = true;
+      this.wake?.();
       return;
     }
     this.running = this.run().finally(() => {
@@ -173,54 +183,103 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async drain(counts: RunCounts): Promise<void> {
     const maxBatches = this.config.PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN;
     const concurrency = await this.concurrency();
-    const inFlight = new Set<Promise<void>>();
-    const leaseRenewal = setInterval(() => void this.queue.renewLeases(this.workerId).catch(() => undefined), this.config.PEMS_WRITE_SYNC_LEASE_MS / 3);
+    const inFlight = new Map<string, { item: ClaimedItem['item']; done: Promise<void> }>();
+    const keepAlive = setInterval(() => void this.keepLeases([...inFlight.values()].map(({ item }) => item), counts), this.config.PEMS_WRITE_SYNC_LEASE_MS / 3);
     let batches = 0;
     try {
       for (const organizationId of await this.authPause.takeProbes()) {
         await this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
       }
       while (!this.stopped && (maxBatches === 0 || batches < maxBatches)) {
+        // Armed before looking, so that nothing that happens while we look goes unnoticed.
+        const woken = this.armWake();
         // With a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN) a claim takes a whole batch, as the seed's worker did.
         const limit = maxBatches > 0 ? this.config.PEMS_WRITE_SYNC_BATCH_SIZE : concurrency;
         const room = Math.min(limit - inFlight.size, this.config.PEMS_WRITE_SYNC_BATCH_SIZE);
-        if (room > 0) {
-          this.lookAgain = false;
-          const items = await this.queue.claim(this.workerId, room);
-          batches += items.length > 0 ? 1 : 0;
-          await this.start(items, inFlight, counts);
-          if (items.length === 0 && inFlight.size === 0 && !this.lookAgain) break;
-          if (items.length > 0) continue;
+        if (room <= 0) {
+          await woken.promise;
+          continue;
         }
-        if (inFlight.size > 0) await Promise.race(inFlight);
+        this.lookAgain = false;
+        let items: ClaimedItem[];
+        try {
+          items = await this.queue.claim(this.workerId, room);
+        } catch (error) {
+          this.logger.error(`Claiming due items failed (trying again in ${CLAIM_RETRY_MS} ms): ${(error as Error).message}`);
+          await sleep(CLAIM_RETRY_MS);
+          continue;
+        }
+        batches += items.length > 0 ? 1 : 0;
+        await this.start(items, inFlight, counts);
+        if (items.length > 0 || woken.happened()) continue;
+        if (inFlight.size === 0) break;
+        // Nothing due now: wait for an item in flight to finish, a trigger, or the next item falling due.
+        const dueInMs = await this.queue.nextWakeUpInMs().catch(() => null);
+        await this.wokenOrAfter(woken, dueInMs);
       }
-      await Promise.all(inFlight);
+      await Promise.all([...inFlight.values()].map(({ done }) => done));
     } finally {
-      clearInterval(leaseRenewal);
+      clearInterval(keepAlive);
+      this.wake = undefined;
     }
   }
 
-  private async start(items: ClaimedItem[], inFlight: Set<Promise<void>>, counts: RunCounts, probe = false): Promise<void> {
+  /** A wake-up the drain can wait for: an item in flight finishing, or a trigger, from now on. */
+  private armWake(): { promise: Promise<void>; happened: () => boolean } {
+    let happened = false;
+    const promise = new Promise<void>((resolve) => {
+      this.wake = () => {
+        happened = true;
+        resolve();
+      };
+    });
+    return { promise, happened: () => happened };
+  }
+
+  /** Waits for `woken`, or `timeoutMs` (null: no timeout). */
+  private async wokenOrAfter(woken: { promise: Promise<void> }, timeoutMs: number | null): Promise<void> {
+    if (timeoutMs === null) return woken.promise;
+    let cancel: () => void = () => undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      cancel = wakeAfter(timeoutMs, resolve);
+    });
+    await Promise.race([woken.promise, timedOut]);
+    cancel();
+  }
+
+  /** Renews the leases of the items in flight, and takes back items whose lease ran out elsewhere meanwhile. */
+  private async keepLeases(items: Array<ClaimedItem['item']>, counts: RunCounts): Promise<void> {
+    await this.queue.renewLeases(items).catch((error: Error) => this.logger.warn(`Lease renewal failed: ${error.message}`));
+    counts.reaped += await this.queue.reapExpiredLeases().catch((error: Error) => {
+      this.logger.warn(`Taking back expired leases failed: ${error.message}`);
+      return 0;
+    });
+  }
+
+  private async start(items: ClaimedItem[], inFlight: Map<string, { item: ClaimedItem['item']; done: Promise<void> }>, counts: RunCounts, probe = false): Promise<void> {
     counts.claimed += items.length;
     if (items.length === 0) return;
     let outcomes: Array<Promise<ItemOutcome>>;
     try {
-      outcomes = await this.processor.begin(items, this.workerId, probe);
+      outcomes = await this.processor.begin(items, probe);
     } catch (error) {
-      // Nothing was sent: the items go back to the queue when their lease runs out.
+      // Nothing was sent. The items are not renewed: their leases run out and they are taken back.
       this.logger.error(`${items.length} claimed item(s) could not be started: ${(error as Error).message}`);
       return;
     }
     for (const [index, outcome] of outcomes.entries()) {
+      const { item } = items[index];
       this.inFlight += 1;
-      const work: Promise<void> = outcome
+      const done: Promise<void> = outcome
         .then((result) => tally(counts, result))
-        .catch((error: Error) => this.logger.error(`Item ${items[index].item.id} could not be processed: ${error.message}`))
+        .catch((error: Error) => this.logger.error(`Item ${item.id} could not be processed: ${error.message}`))
         .finally(() => {
           this.inFlight -= 1;
-          inFlight.delete(work);
+          inFlight.delete(item.leaseToken!);
+          this.wake?.();
         });
-      inFlight.add(work);
+      // By lease token: the same item may be in flight twice (taken back from a stalled attempt and claimed again).
+      inFlight.set(item.leaseToken!, { item, done });
     }
   }
 
@@ -249,14 +308,17 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     return Math.max(2, Math.min(MAX_CONCURRENCY, Math.ceil(rate ?? 0)));
   }
 
-  /** Wakes the worker when the next retry falls due or a paused server may be probed, to the second. */
+  /**
+   * Wakes the worker when the next retry falls due, a paused server may be probed or a paused
+   * tenant sent to: the delay is the database's, waited on the monotonic clock, in chunks (no
+   * delay is too long for it).
+   */
   private async scheduleWakeUp(): Promise<void> {
-    clearTimeout(this.wakeTimer);
+    this.cancelWakeUp?.();
     if (this.stopped) return;
-    const next = await this.queue.nextWakeUp().catch(() => null);
-    if (!next) return;
-    this.wakeTimer = setTimeout(() => this.trigger(), Math.max(0, next.getTime() - Date.now()) + 5);
-    this.wakeTimer.unref();
+    const inMs = await this.queue.nextWakeUpInMs().catch(() => null);
+    if (inMs === null) return;
+    this.cancelWakeUp = wakeAfter(inMs + 5, () => this.trigger());
   }
 
   private async heartbeat(): Promise<void> {

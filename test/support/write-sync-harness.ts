@@ -1,14 +1,17 @@
+import { LoggerService } from '@nestjs/common';
 import request from 'supertest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Organization } from '../../src/organizations/entities/organization.entity';
-import { PemsSimulator } from '../../src/pems/simulator/pems-simulator';
+import { ThreadedPemsSimulator } from './threaded-simulator';
 import { PemsRequestLogEntry } from '../../src/pems/simulator/pems-request.log';
+import { FaultDecision, PemsFaultConfig, PemsFaultInjector } from '../../src/pems/simulator/pems-fault.injector';
 import { SeededRandom } from '../../src/pems/simulator/seeded-random';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaWriteQueueItem } from '../../src/write-sync/entities/pfa-write-queue.entity';
 import { WriteSyncWorker } from '../../src/write-sync/write-sync.worker';
 import { cleanDatabase } from './clean-database';
+import { FailingQueueWrites } from './database-locks';
 import { Fixtures, TestUser } from './fixtures';
 import { SIM_CREDENTIALS, SIM_TENANT, connectToSimulator, startSimulator } from './pems-simulator-fixture';
 import { TestApp, createTestApp } from './test-app';
@@ -36,14 +39,14 @@ export class WriteSyncHarness {
 
   private constructor(
     readonly testApp: TestApp,
-    readonly simulator: PemsSimulator,
+    readonly simulator: ThreadedPemsSimulator,
     readonly baseUrl: string,
   ) {
     this.fixtures = new Fixtures(testApp);
   }
 
-  static async start(env: Record<string, string> = {}): Promise<WriteSyncHarness> {
-    const testApp = await createTestApp({ ...FAST_WRITE_SYNC_ENV, ...env });
+  static async start(env: Record<string, string> = {}, logger?: LoggerService): Promise<WriteSyncHarness> {
+    const testApp = await createTestApp({ ...FAST_WRITE_SYNC_ENV, ...env }, logger);
     const { simulator, baseUrl } = await startSimulator();
     return new WriteSyncHarness(testApp, simulator, baseUrl);
   }
@@ -56,6 +59,7 @@ export class WriteSyncHarness {
   /** A clean database, `records` PEMS records mirrored, and an empty simulator log. */
   async reset(records = 20, serverOverrides: Record<string, unknown> = {}): Promise<void> {
     await this.quiesce();
+    await FailingQueueWrites.removeAll((sql) => this.dataSource.query(sql));
     await cleanDatabase(this.testApp.dataSource);
     // The tenant's send slots and Retry-After pause survive TRUNCATE: start each test without a pause.
     await this.testApp.dataSource.query('DELETE FROM pems_rate_limits');
@@ -208,6 +212,26 @@ export function seedFaultingOnlyFirst(share: number, following = 30): number {
     if (clean) return seed;
   }
   throw new Error('No seed found');
+}
+
+/** A fault decision as a short word: 'none', 'timeout', 'drop', 'lost_response', or the injected status ('503'). */
+function describeFault(decision: FaultDecision): string {
+  return decision.kind === 'status' ? String(decision.status) : decision.kind;
+}
+
+/**
+ * A fault seed under which the simulator's first requests meet exactly `pattern` (e.g.
+ * ['503', 'timeout', 'none']) and the `clean` requests after them no fault, with the shares of
+ * `config`: a sequence of faults a test can rely on without racing the worker to change them.
+ */
+export function seedForFaultSequence(config: PemsFaultConfig, pattern: string[], clean = 30): number {
+  const wanted = [...pattern, ...Array.from({ length: clean }, () => 'none')];
+  for (let seed = 1; seed < 2_000_000; seed += 1) {
+    const injector = new PemsFaultInjector();
+    injector.configure({ ...config, seed }, 0);
+    if (wanted.every((kind) => describeFault(injector.decide()) === kind)) return seed;
+  }
+  throw new Error(`No seed gives the fault sequence ${pattern.join(', ')}`);
 }
 
 /** The first `count` pfaIds of the simulator's seeded records. */

@@ -25,6 +25,10 @@ export class ApiServer {
   @Column({ type: 'varchar', length: 255 })
   tenant: string;
 
+  /** pemsTenantKey(baseUrl, tenant): the tenant whose rate limit this server shares. */
+  @Column({ name: 'tenant_key', type: 'varchar', length: 2300 })
+  tenantKey: string;
+
   @Column({ name: 'auth_type', type: 'varchar', length: 16 })
   authType: PemsAuthType;
 

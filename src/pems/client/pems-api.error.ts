@@ -1,9 +1,10 @@
 /**
  * How the write-sync worker must treat a failed PEMS call (PEMS_CONTRACT.md, Errors):
- * retry it later, give up, resolve a version conflict, or pause the server because its
- * credentials were rejected.
+ * retry it later, give up, resolve a version conflict, pause the server because its
+ * credentials were rejected, or wait because PEMS asked the whole tenant to (Retry-After:
+ * the call was not made).
  */
-export type PemsErrorKind = 'retryable' | 'not_retryable' | 'version_conflict' | 'credentials_rejected';
+export type PemsErrorKind = 'retryable' | 'not_retryable' | 'version_conflict' | 'credentials_rejected' | 'tenant_paused';
 
 export interface PemsApiErrorDetails {
   kind: PemsErrorKind;

@@ -4,6 +4,8 @@ import { PfaData } from '../../validation/pfa-fields';
 export interface PemsConnection {
   baseUrl: string;
   tenant: string;
+  /** The tenant this server counts against for the rate limit (pemsTenantKey). */
+  tenantKey: string;
   organizationCode: string;
   authType: 'basic' | 'api_key';
   username?: string;

@@ -1,30 +1,37 @@
-import { PemsConnection } from './pems-client.types';
+/**
+ * What the gate hands a caller that may send: the caller sends right away, and tells the gate
+ * when its request actually left (`departed`), so that a request that left late counts from
+ * when it left, not from when it was allowed to.
+ */
+export interface SendPermit {
+  /** `leftAt` on performance.now()'s clock. */
+  departed(leftAt: number): void;
+}
+
+/** PEMS asked this tenant to wait (Retry-After) longer than a caller should hold on: try again after `pausedForMs`. */
+export class PemsTenantPausedError extends Error {
+  constructor(readonly pausedForMs: number) {
+    super(`PEMS asked to wait ${Math.ceil(pausedForMs / 1000)} s before the next request to this tenant (Retry-After)`);
+    this.name = 'PemsTenantPausedError';
+  }
+}
 
 /**
  * The gate every PEMS call passes first. PEMS limits requests per tenant, so the gate is
  * shared by everything in the app (and, in the real implementation, by every instance)
- * that talks to the same tenant. `acquire` resolves when the caller may send.
+ * that talks to the same tenant (`tenantKey`, see pemsTenantKey).
  */
 export abstract class PemsRateLimiter {
   /**
-   * `precondition` runs once the slot is due and before the caller is released; it may throw to
-   * call the send off. Lateness is judged after it, so a slow check cannot make a send late.
+   * Resolves when the caller may send. `precondition` runs once the send is due and before the
+   * caller is released; it may throw to call the send off. Rejects with PemsTenantPausedError
+   * when the tenant is paused for longer than a caller should wait.
    */
-  abstract acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<void>;
-}
+  abstract acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<SendPermit>;
 
-/**
- * The tenant a connection counts against: its base URL normalised (scheme and host in
- * lower case, default port, credentials, query and trailing slashes dropped) and the tenant.
- */
-export function pemsTenantKey(conn: Pick<PemsConnection, 'baseUrl' | 'tenant'>): string {
-  const raw = conn.baseUrl.trim();
-  let base: string;
-  try {
-    const url = new URL(raw);
-    base = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    base = raw.toLowerCase().replace(/\/+$/, '');
-  }
-  return `${base}|${conn.tenant.trim()}`;
+  /** PEMS said Retry-After: nobody sends to this tenant until `milliseconds` have passed. */
+  abstract pause(tenantKey: string, milliseconds: number): Promise<void>;
+
+  /** The time between two sends to a tenant with a backlog, on average. */
+  abstract spacingMs(ratePerSecond: number): number;
 }

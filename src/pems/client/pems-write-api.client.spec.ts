@@ -4,10 +4,10 @@ import { Test } from '@nestjs/testing';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { PemsSimulator } from '../simulator/pems-simulator';
-import { InMemoryPemsRateLimiter } from './in-memory-pems-rate-limiter';
+import { AppConfig } from '../../config/app-config';
 import { PemsApiError } from './pems-api.error';
 import { PemsConnection } from './pems-client.types';
-import { PemsRateLimiter, pemsTenantKey } from './pems-rate-limiter';
+import { PemsRateLimiter, PemsTenantPausedError, SendPermit } from './pems-rate-limiter';
 import { PemsWriteApiClient } from './pems-write-api.client';
 
 /**
@@ -32,6 +32,18 @@ class CapturingLogger implements LoggerService {
   debug = this.capture('debug');
   verbose = this.capture('verbose');
   fatal = this.capture('fatal');
+}
+
+/** A gate that lets every call through at once and remembers when each request said it left. */
+class OpenGate extends PemsRateLimiter {
+  readonly departures: number[] = [];
+  async acquire(): Promise<SendPermit> {
+    return { departed: (leftAt) => void this.departures.push(leftAt) };
+  }
+  async pause(): Promise<void> {}
+  spacingMs(ratePerSecond: number): number {
+    return 1000 / ratePerSecond;
+  }
 }
 
 /** A server answering whatever the current test tells it to, for what the simulator never sends. */
@@ -66,11 +78,12 @@ describe('PemsWriteApiClient', () => {
   const logger = new CapturingLogger();
   const failures: PemsApiError[] = [];
   let client: PemsWriteApiClient;
-  let limiter: PemsRateLimiter;
+  let limiter: OpenGate;
 
   const conn = (overrides: Partial<PemsConnection> = {}): PemsConnection => ({
     baseUrl: sim.baseUrl,
     tenant: TENANT,
+    tenantKey: `${sim.baseUrl}|${TENANT}`,
     organizationCode: ORG,
     authType: 'basic',
     username: USERNAME,
@@ -99,12 +112,12 @@ describe('PemsWriteApiClient', () => {
     await canned.start();
     const moduleRef = await Test.createTestingModule({
       imports: [HttpModule],
-      providers: [PemsWriteApiClient, { provide: PemsRateLimiter, useClass: InMemoryPemsRateLimiter }],
+      providers: [PemsWriteApiClient, { provide: PemsRateLimiter, useClass: OpenGate }, { provide: AppConfig, useValue: new AppConfig() }],
     })
       .setLogger(logger)
       .compile();
     client = moduleRef.get(PemsWriteApiClient);
-    limiter = moduleRef.get(PemsRateLimiter);
+    limiter = moduleRef.get(PemsRateLimiter) as OpenGate;
   });
 
   afterAll(async () => {
@@ -336,6 +349,11 @@ describe('PemsWriteApiClient', () => {
       expect(await failure(client.getRecord(conn(), 'PFA-10001'))).toMatchObject({ kind: 'retryable', status: 429, retryAfterMs: 7000 });
     });
 
+    it('a Retry-After beyond PEMS_RETRY_AFTER_MAX_MS (an hour) is cut to it', async () => {
+      sim.setFaults({ statusShares: { 429: 1 }, retryAfterSeconds: 3_000_000 });
+      expect(await failure(client.getRecord(conn(), 'PFA-10001'))).toMatchObject({ kind: 'retryable', status: 429, retryAfterMs: 3_600_000 });
+    });
+
     it('429 with Retry-After as an HTTP date', async () => {
       sim.setFaults({ statusShares: { 429: 1 }, retryAfterSeconds: 5, retryAfterAsHttpDate: true });
       const error = await failure(client.getRecord(conn(), 'PFA-10001'));
@@ -518,34 +536,46 @@ describe('PemsWriteApiClient', () => {
   });
 
   describe('rate limiting', () => {
-    it('passes the shared gate, keyed by base URL and tenant, before every HTTP call', async () => {
+    it("passes the tenant's gate before every HTTP call", async () => {
       const logSizes: number[] = [];
       const acquire = jest.spyOn(limiter, 'acquire').mockImplementation(async () => {
         logSizes.push(sim.getLog().length);
+        return { departed: () => undefined };
       });
       try {
         const record = await client.getRecord(conn(), 'PFA-10001');
         await client.updateRecord(conn(), 'PFA-10001', record.version, { model: 'gated' });
         await client.listRecordsPage(conn(), 0, 5);
         await failure(client.getRecord(conn(), 'PFA-404'));
-        expect(acquire.mock.calls).toEqual(Array(4).fill([pemsTenantKey(conn()), 1000]));
+        expect(acquire.mock.calls).toEqual(Array(4).fill([conn().tenantKey, 1000, undefined]));
         expect(logSizes).toEqual([0, 1, 2, 3]);
       } finally {
         acquire.mockRestore();
       }
     });
 
-    it('spreads calls to one tenant evenly, 1/rate apart, whatever URL spelling the connection uses', async () => {
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          client.getRecord(conn({ rateLimitPerSecond: 10, baseUrl: i % 2 === 0 ? sim.baseUrl : `${sim.baseUrl}/` }), 'PFA-10001'),
-        ),
-      );
-      expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
-      const arrivals = sim.getLog().map((entry) => entry.at);
-      expect(arrivals).toHaveLength(12);
-      for (let i = 1; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 1]).toBeGreaterThan(80);
+    it('tells the gate when each request left: after it was let through, before PEMS answered', async () => {
+      limiter.departures.length = 0;
+      const before = performance.now();
+      await client.getRecord(conn(), 'PFA-10001');
+      const after = performance.now();
+      expect(limiter.departures).toHaveLength(1);
+      expect(limiter.departures[0]).toBeGreaterThanOrEqual(before);
+      expect(limiter.departures[0]).toBeLessThanOrEqual(after);
+      // A request that never got out (connection refused) still tells: its permit is used up.
+      await failure(client.getRecord(conn({ baseUrl: 'http://127.0.0.1:9/axis/restservices' }), 'PFA-10001'));
+      expect(limiter.departures).toHaveLength(2);
+    });
+
+    it('a paused tenant (a Retry-After longer than a caller waits) fails the call as tenant_paused, without sending it', async () => {
+      const acquire = jest.spyOn(limiter, 'acquire').mockRejectedValue(new PemsTenantPausedError(120_000));
+      try {
+        const error = await failure(client.getRecord(conn(), 'PFA-10001'));
+        expect(error).toMatchObject({ kind: 'tenant_paused', retryAfterMs: 120_000, status: null });
+        expect(sim.getLog()).toEqual([]);
+      } finally {
+        acquire.mockRestore();
+      }
     });
   });
 

@@ -1,6 +1,9 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, Logger } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
+import http, { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import https from 'node:https';
+import { AppConfig } from '../../config/app-config';
 import { resolvePemsFieldMap } from '../pems-field-map';
 import { PfaData } from '../../validation/pfa-fields';
 import { PemsApiError } from './pems-api.error';
@@ -8,7 +11,7 @@ import { PemsConnection, PemsRecord, PemsRecordPage } from './pems-client.types'
 import { redactCredentials } from './pems-credential.redactor';
 import { buildGetRecordRequest, buildGridPageRequest, buildUpdateRecordRequest } from './pems-envelope.builder';
 import { classifyNetworkFailure, classifyStatus, isVersionConflictAlert, parseRetryAfter, readErrorAlert } from './pems-error.classifier';
-import { PemsRateLimiter, pemsTenantKey } from './pems-rate-limiter';
+import { PemsRateLimiter, PemsTenantPausedError, SendPermit } from './pems-rate-limiter';
 import { parseGridPage, parseScreenRecord } from './pems-response.parser';
 import { PemsValueEncodeError, PemsValueFormatError } from './pems-value.codec';
 
@@ -39,6 +42,7 @@ export class PemsWriteApiClient {
   constructor(
     private readonly http: HttpService,
     private readonly rateLimiter: PemsRateLimiter,
+    private readonly config: AppConfig,
   ) {}
 
   async getRecord(conn: PemsConnection, pfaId: string): Promise<PemsRecord> {
@@ -100,7 +104,13 @@ export class PemsWriteApiClient {
 
   private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel, beforeSend?: () => Promise<void>): Promise<unknown> {
     const headers = this.headers(conn, call);
-    await this.rateLimiter.acquire(pemsTenantKey(conn), conn.rateLimitPerSecond, beforeSend);
+    let permit: SendPermit;
+    try {
+      permit = await this.rateLimiter.acquire(conn.tenantKey, conn.rateLimitPerSecond, beforeSend);
+    } catch (error) {
+      if (!(error instanceof PemsTenantPausedError)) throw error;
+      throw new PemsApiError({ kind: 'tenant_paused', retryAfterMs: error.pausedForMs, message: `${label(call)} not sent: ${error.message}` });
+    }
     const started = performance.now();
     // A hard deadline for the whole call: axios's own timeout only watches socket inactivity.
     const deadline = AbortSignal.timeout(conn.timeoutMs);
@@ -117,6 +127,7 @@ export class PemsWriteApiClient {
         validateStatus: () => true,
         // A redirect could carry the credentials to another host; PEMS has no reason to redirect.
         maxRedirects: 0,
+        transport: reportingDeparture(permit),
       });
     } catch (error) {
       throw this.fail(conn, this.networkError(conn, call, error, deadline.aborted), started);
@@ -188,10 +199,12 @@ export class PemsWriteApiClient {
     const alert = readErrorAlert(body);
     const retryAfter = response.headers['retry-after'];
     const detail = alert ? `${alert.name ?? '(unnamed)'}: ${this.shorten(alert.message)}` : (response.statusText ?? '');
+    const retryAfterMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null);
     return new PemsApiError({
       kind: classifyStatus(response.status, alert),
       status: response.status,
-      retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null),
+      // However long PEMS asks for, no longer than PEMS_RETRY_AFTER_MAX_MS (an hour by default).
+      retryAfterMs: retryAfterMs === null ? null : Math.min(retryAfterMs, this.config.PEMS_RETRY_AFTER_MAX_MS),
       errorName: alert?.name ?? null,
       message: redactCredentials(`${label(call)} failed: ${response.status} ${detail}`.trim(), conn),
     });
@@ -241,4 +254,28 @@ export class PemsWriteApiClient {
     if (!text) return '';
     return text.length > MAX_ALERT_MESSAGE_LENGTH ? `${text.slice(0, MAX_ALERT_MESSAGE_LENGTH)}...` : text;
   }
+}
+
+/**
+ * axios's transport (node's http or https, as axios itself would pick with maxRedirects 0),
+ * telling the rate limit's permit when the request has left: when its last byte was handed to
+ * the operating system ('finish'), or when it failed before that.
+ */
+function reportingDeparture(permit: SendPermit) {
+  return {
+    request(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
+      const transport = options.protocol === 'https:' ? https : http;
+      const request = transport.request(options, callback);
+      let reported = false;
+      const report = () => {
+        if (reported) return;
+        reported = true;
+        permit.departed(performance.now());
+      };
+      request.once('finish', report);
+      request.once('error', report);
+      request.once('close', report);
+      return request;
+    },
+  };
 }

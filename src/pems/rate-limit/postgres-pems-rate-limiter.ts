@@ -1,131 +1,200 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
 import { GroupedCalls } from '../../common/grouped-calls';
-import { PemsRateLimiter } from '../client/pems-rate-limiter';
+import { sleep, sleepUntil } from '../../common/sleep';
+import { AppConfig } from '../../config/app-config';
+import { DatabaseServerService } from '../../database/database-server.service';
+import { PemsRateLimiter, PemsTenantPausedError, SendPermit } from '../client/pems-rate-limiter';
+
+/** A turn in the tenant's schedule: when to ask for the grant (performance.now()). */
+interface Turn {
+  dueAt: number;
+}
+
+/** The database's answer to one caller's request for a grant. */
+type GrantAnswer =
+  | { granted: true; grantNumber: number; waitMs: number; dbNowMs: number; askedAt: number; answeredAt: number }
+  | { granted: false; retryInMs: number; paused: boolean };
 
 /**
  * Keeps every PEMS tenant under its requests-per-second limit across all instances of the
- * app, by handing out send slots from one row per tenant in PostgreSQL (docs/rate-limiting.md).
+ * app, with one row per tenant in PostgreSQL (docs/rate-limiting.md). Two steps per send:
  *
- * - Each call reserves the tenant's next free slot with one atomic upsert. Slots are
- *   `spacing` apart on the database's clock, so sends are spread evenly, never released in
- *   bursts, and every instance agrees on them.
- * - The caller sleeps until its slot. One that wakes more than MAX_LATENESS_MS late (a
- *   busy event loop) gives the slot up and reserves another: a late send followed by
- *   punctual ones is the only way the sends of one second could exceed the limit, and the
- *   spacing's margin absorbs lateness up to that bound.
- * - A send can also be late on its way out: the first requests of a process, and the first
- *   after a quiet spell (new connection, TLS, code not yet optimised), took 15-30 ms here
- *   against 1-3 ms once warm. Such a send gets an empty slot after its own, so it may arrive
- *   up to a whole spacing late harmlessly. That costs COLD_SENDS slots when a process
- *   starts and one per quiet spell, nothing while a backlog drains.
+ * 1. **A turn.** The caller reserves the tenant's next turn (evenly spaced, so sends are spread,
+ *    not bursts) and sleeps until it.
+ * 2. **A grant** (closed loop). At its turn, the caller asks for a grant. The database grants a
+ *    send only one window (1 s + PEMS_RATE_LIMIT_MARGIN_MS) after the latest time the send
+ *    `rate` places before it may have left, so however late some sends leave, no window holds
+ *    more than `rate` of them; and not closer than MIN_GAP_SHARE of the spacing to the send
+ *    before it, so a late send is not followed by a burst. The recorded time is the grant plus ALLOWANCE_MS; a send that
+ *    leaves later than that (a busy event loop, a new connection) records when it really left,
+ *    right after (`departed`). Lateness costs throughput, never the limit, and never a give-up.
+ *
+ * Every wait is measured on this process's monotonic clock from the database's answer, which
+ * says how long to wait by the database's own clock: a step of either clock cannot make a send
+ * early, and an answer that comes late only makes the send late.
+ *
+ * The limiter has connections of its own (POOL_SIZE), apart from the pool that serves the API:
+ * a busy API would otherwise keep each grant waiting for a connection, every send would leave
+ * that much late, and the time it records for the send would be that much less tight.
  */
 @Injectable()
-export class PostgresPemsRateLimiter extends PemsRateLimiter {
-  /** Slots are this much more than 1/rate apart: room for MAX_LATENESS_MS plus the request's own way to PEMS. */
-  static readonly SPACING_MARGIN = 0.025;
-  static readonly MAX_LATENESS_MS = 12;
-  static readonly COLD_SENDS = 2;
-  /** A send whose slot was reserved longer ago than this looks at the tenant's pause again before it goes. */
-  static readonly PAUSE_LOOK_MAX_AGE_MS = 20;
-  private static readonly OFFSET_SAMPLES = 32;
+export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplicationShutdown {
+  /** How long after its grant a caller may leave without saying when it left. */
+  static readonly ALLOWANCE_MS = 4;
+  /** The window's grants kept per tenant: at most this many, then the window shrinks in proportion (32 sends in 32 ms at 1,000/s). */
+  static readonly MAX_WINDOW_ENTRIES = 32;
+  /** A caller holds on for a Retry-After pause up to this long; a longer pause sends it back to the queue. */
+  static readonly MAX_WAIT_IN_PLACE_MS = 10_000;
+  /** Two sends are at least this share of the spacing apart, even when the one before left late: spread, not bursts. */
+  static readonly MIN_GAP_SHARE = 0.6;
+  /** The limiter's own connections: one grant or reservation per tenant is on its way at a time (GroupedCalls). */
+  static readonly POOL_SIZE = 4;
 
-  /** Recent estimates of (database clock - local clock); the largest is the least delayed. */
-  private readonly offsetSamples: number[] = [];
-  /** Sends this process has made per tenant, up to COLD_SENDS: after that its connections and code paths are warm. */
-  private readonly sendsPerTenant = new Map<string, number>();
+  private readonly logger = new Logger('PemsRateLimiter');
+  /** Callers of one tenant that ask while its previous reservation is on its way share the next. */
+  private readonly turns = new GroupedCalls<number, Turn>((tenantKey, rates) => this.reserve(tenantKey, Math.min(...rates), rates.length));
+  /** Likewise for grants. */
+  private readonly grants = new GroupedCalls<number, GrantAnswer>((tenantKey, rates) => this.grant(tenantKey, Math.min(...rates), rates.length));
 
-  /** Callers of one tenant that ask while its previous reservation is on its way share the next (`reserve(count)`). */
-  private readonly slots = new GroupedCalls<number, number>((tenantKey, rates) => this.reserve(tenantKey, Math.min(...rates), rates.length));
-  /** Likewise, callers that woke while a pause check was on its way share the next check. */
-  private readonly pauseChecks = new GroupedCalls<void, boolean>(async (tenantKey, callers) => {
-    const paused = await this.isPaused(tenantKey);
-    return callers.map(() => paused);
-  });
+  private pool?: Promise<Pool>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    private readonly database: DatabaseServerService,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
-  static spacingMs(ratePerSecond: number): number {
-    return (1000 / ratePerSecond) * (1 + PostgresPemsRateLimiter.SPACING_MARGIN);
+  private async query<T>(text: string, values: unknown[]): Promise<T[]> {
+    this.pool ??= this.database.connectionUrl().then((connectionString) => {
+      const pool = new Pool({ connectionString, max: PostgresPemsRateLimiter.POOL_SIZE, application_name: 'pems-sync-rate-limit', connectionTimeoutMillis: 10_000 });
+      // An idle connection that breaks (a restarted database) is dropped; the next query opens another.
+      pool.on('error', (error) => this.logger.warn(`A rate-limit connection failed: ${error.message}`));
+      return pool;
+    });
+    return (await (await this.pool).query(text, values)).rows as T[];
   }
 
-  async acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool).end();
+  }
+
+  /** The window that may hold `entries` sends at `ratePerSecond`: a second plus the margin, or its share of it. */
+  private window(ratePerSecond: number): { entries: number; ms: number } {
+    const entries = Math.max(1, Math.min(Math.floor(ratePerSecond), PostgresPemsRateLimiter.MAX_WINDOW_ENTRIES));
+    return { entries, ms: ((1000 + this.config.PEMS_RATE_LIMIT_MARGIN_MS) * entries) / ratePerSecond };
+  }
+
+  /** The spacing of the tenant's turns: the window's pace, including each grant's allowance. */
+  spacingMs(ratePerSecond: number): number {
+    const { entries, ms } = this.window(ratePerSecond);
+    return (ms + PostgresPemsRateLimiter.ALLOWANCE_MS) / entries;
+  }
+
+  async acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<SendPermit> {
     for (;;) {
-      const sent = this.sendsPerTenant.get(tenantKey) ?? 0;
-      const cold = sent < PostgresPemsRateLimiter.COLD_SENDS;
-      if (cold) this.sendsPerTenant.set(tenantKey, sent + 1);
-      // A cold send reserves alone, so that its empty slot follows it directly.
-      const slot = cold ? (await this.reserve(tenantKey, ratePerSecond, 1, true))[0] : await this.slots.call(tenantKey, ratePerSecond);
-      // The reservation was a look at the tenant's Retry-After pause. A pause that began while
-      // we slept longer than PAUSE_LOOK_MAX_AGE_MS (from any instance) cancels the slot; the
-      // caller's precondition runs alongside, so both cost one round trip of lateness, not two.
-      const looked = Date.now();
-      if (slot > looked) await sleep(slot - looked);
-      const lookAgain = Date.now() - looked > PostgresPemsRateLimiter.PAUSE_LOOK_MAX_AGE_MS;
-      const [paused] = await Promise.all([lookAgain ? this.pauseChecks.call(tenantKey, undefined) : false, precondition?.()]);
-      if (paused) continue;
-      // Judged last, after the checks' round trips, right before the caller sends.
-      if (Date.now() - slot <= PostgresPemsRateLimiter.MAX_LATENESS_MS) return;
+      const turn = await this.turns.call(tenantKey, ratePerSecond);
+      await sleepUntil(turn.dueAt);
+      // The caller's own check (is the server paused for its credentials?) runs alongside the grant.
+      const [answer] = await Promise.all([this.grantWhenFree(tenantKey, ratePerSecond), precondition?.()]);
+      if (!answer) continue; // paused meanwhile: a new turn, after the pause
+      await sleepUntil(answer.answeredAt + answer.waitMs);
+      // Stalled for half a window past the grant (a frozen process): its time is no longer a
+      // bound worth trusting; ask again rather than send.
+      if (performance.now() - (answer.askedAt + answer.waitMs) > this.window(ratePerSecond).ms / 2) continue;
+      return this.permit(tenantKey, answer);
     }
   }
 
+  /** Asks for a grant until there is one; null when the tenant was paused meanwhile (the caller takes a new turn). */
+  private async grantWhenFree(tenantKey: string, ratePerSecond: number): Promise<Extract<GrantAnswer, { granted: true }> | null> {
+    for (;;) {
+      const answer = await this.grants.call(tenantKey, ratePerSecond);
+      if (answer.granted) return answer;
+      if (answer.paused) {
+        if (answer.retryInMs > PostgresPemsRateLimiter.MAX_WAIT_IN_PLACE_MS) throw new PemsTenantPausedError(answer.retryInMs);
+        return null;
+      }
+      await sleep(answer.retryInMs);
+    }
+  }
+
+  private permit(tenantKey: string, answer: Extract<GrantAnswer, { granted: true }>): SendPermit {
+    const leaveBy = answer.askedAt + answer.waitMs + PostgresPemsRateLimiter.ALLOWANCE_MS;
+    return {
+      departed: (leftAt: number) => {
+        if (leftAt <= leaveBy) return;
+        // The database's clock read answer.dbNowMs no earlier than we asked: this is the latest it may have left.
+        const latest = answer.dbNowMs + (leftAt - answer.askedAt);
+        this.query('SELECT pems_rate_limit_departed($1, $2, to_timestamp($3::float8 / 1000))', [tenantKey, answer.grantNumber, latest])
+          .catch((error: Error) => this.logger.warn(`Could not record a late departure for ${tenantKey}: ${error.message}`));
+      },
+    };
+  }
+
   /**
-   * Reserves `count` slots and returns when each starts, in local epoch milliseconds. A
-   * paused tenant (Retry-After) hands out slots only after the pause. With `cold`, or when
-   * the tenant was idle, the first slot is followed by an empty one.
+   * Reserves `count` turns, spaced evenly after the tenant's last one and after any pause.
+   * A tenant paused for longer than MAX_WAIT_IN_PLACE_MS reserves nothing: every caller is told
+   * to come back later (PemsTenantPausedError).
    */
-  async reserve(tenantKey: string, ratePerSecond: number, count: number, cold = false): Promise<number[]> {
-    const spacingMs = PostgresPemsRateLimiter.spacingMs(ratePerSecond);
-    const rows: Array<{ first_slot_ms: string | number; span_ms: string | number; db_now_ms: string | number }> = await this.dataSource.query(
-      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at, last_slot_at)
-       VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 * ($3 + 1) / 1000), clock_timestamp())
-       ON CONFLICT (tenant_key) DO UPDATE SET
-         last_slot_at = GREATEST(limits.next_slot_at, limits.paused_until, clock_timestamp()),
-         next_slot_at = GREATEST(limits.next_slot_at, limits.paused_until, clock_timestamp())
-           + make_interval(secs => $2::float8 * ($3 + CASE WHEN $4 OR limits.next_slot_at < clock_timestamp() THEN 1 ELSE 0 END) / 1000)
-       RETURNING EXTRACT(EPOCH FROM limits.last_slot_at) * 1000 AS first_slot_ms,
-                 EXTRACT(EPOCH FROM limits.next_slot_at - limits.last_slot_at) * 1000 AS span_ms,
-                 EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS db_now_ms`,
-      [tenantKey, spacingMs, count, cold],
+  private async reserve(tenantKey: string, ratePerSecond: number, count: number): Promise<Turn[]> {
+    const spacingMs = this.spacingMs(ratePerSecond);
+    const rows = await this.query<{ first_in_ms: number; paused_ms: number | null }>(
+      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at)
+       VALUES ($1, clock_timestamp() + make_interval(secs => $2::float8 * $3 / 1000))
+       ON CONFLICT (tenant_key) DO UPDATE SET next_slot_at =
+         CASE WHEN limits.paused_until > clock_timestamp() + make_interval(secs => $4::float8 / 1000) THEN limits.next_slot_at
+              ELSE GREATEST(limits.next_slot_at, limits.paused_until, clock_timestamp()) + make_interval(secs => $2::float8 * $3 / 1000) END
+       RETURNING EXTRACT(EPOCH FROM limits.next_slot_at - clock_timestamp())::float8 * 1000 - $2::float8 * $3 AS first_in_ms,
+                 CASE WHEN limits.paused_until > clock_timestamp() + make_interval(secs => $4::float8 / 1000)
+                      THEN EXTRACT(EPOCH FROM limits.paused_until - clock_timestamp())::float8 * 1000 END AS paused_ms`,
+      [tenantKey, spacingMs, count, PostgresPemsRateLimiter.MAX_WAIT_IN_PLACE_MS],
     );
-    const offset = this.observeOffset(Number(rows[0].db_now_ms), Date.now());
-    const first = Number(rows[0].first_slot_ms) - offset;
-    // The span is count (+1 with the empty slot) spacings long.
-    const gap = Number(rows[0].span_ms) > (count + 0.5) * spacingMs ? 1 : 0;
-    return Array.from({ length: count }, (_, index) => first + (index === 0 ? 0 : index + gap) * spacingMs);
+    const answeredAt = performance.now();
+    const { first_in_ms: firstInMs, paused_ms: pausedMs } = rows[0];
+    if (pausedMs !== null) throw new PemsTenantPausedError(pausedMs);
+    return Array.from({ length: count }, (_, index) => ({ dueAt: answeredAt + Math.max(0, firstInMs) + index * spacingMs }));
   }
 
-  private async isPaused(tenantKey: string): Promise<boolean> {
-    const rows: Array<{ paused: boolean }> = await this.dataSource.query(
-      'SELECT paused_until > clock_timestamp() AS paused FROM pems_rate_limits WHERE tenant_key = $1',
-      [tenantKey],
+  /** Asks the database for `count` grants (pems_rate_limit_grant, migration LeaseTokensAndClosedLoopLimits). */
+  private async grant(tenantKey: string, ratePerSecond: number, count: number): Promise<GrantAnswer[]> {
+    const window = this.window(ratePerSecond);
+    const askedAt = performance.now();
+    const rows = await this.query<{ grant_number: string | null; wait_ms: number | null; paused_ms: number | null; db_now_ms: number }>(
+      'SELECT * FROM pems_rate_limit_grant($1, $2, $3, $4, $5, $6, $7)',
+      [
+        tenantKey,
+        count,
+        window.entries,
+        window.ms,
+        this.spacingMs(ratePerSecond) * PostgresPemsRateLimiter.MIN_GAP_SHARE,
+        PostgresPemsRateLimiter.ALLOWANCE_MS,
+        Math.max(this.spacingMs(ratePerSecond), 5),
+      ],
     );
-    return rows[0]?.paused === true;
+    const answeredAt = performance.now();
+    const answers: GrantAnswer[] = [];
+    for (const row of rows) {
+      if (row.grant_number === null) break;
+      answers.push({ granted: true, grantNumber: Number(row.grant_number), waitMs: Math.max(0, row.wait_ms ?? 0), dbNowMs: row.db_now_ms, askedAt, answeredAt });
+    }
+    const rest = rows.find((row) => row.grant_number === null);
+    const refusal: GrantAnswer = rest?.paused_ms != null ? { granted: false, retryInMs: rest.paused_ms, paused: true } : { granted: false, retryInMs: Math.max(0, rest?.wait_ms ?? 0), paused: false };
+    while (answers.length < count) answers.push(refusal);
+    return answers;
   }
 
-  /** PEMS said Retry-After: nobody sends to this tenant, from any instance, until it has passed. */
   async pause(tenantKey: string, milliseconds: number): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at, last_slot_at, paused_until)
-       VALUES ($1, clock_timestamp(), clock_timestamp(), clock_timestamp() + make_interval(secs => $2::float8 / 1000))
+    const capped = Math.min(Math.max(0, milliseconds), this.config.PEMS_RETRY_AFTER_MAX_MS);
+    await this.query(
+      `INSERT INTO pems_rate_limits AS limits (tenant_key, next_slot_at, paused_until)
+       VALUES ($1, clock_timestamp(), clock_timestamp() + make_interval(secs => $2::float8 / 1000))
        ON CONFLICT (tenant_key) DO UPDATE SET paused_until =
          GREATEST(limits.paused_until, clock_timestamp() + make_interval(secs => $2::float8 / 1000))`,
-      [tenantKey, milliseconds],
+      [tenantKey, capped],
     );
-  }
-
-  /**
-   * Slot times come from the database's clock; this instance's clock may differ. Each answer
-   * gives a sample (database time - local arrival time) that undershoots the true offset by
-   * the answer's delay, so the largest recent sample is the best estimate.
-   */
-  private observeOffset(databaseNow: number, localNow: number): number {
-    this.offsetSamples.push(databaseNow - localNow);
-    if (this.offsetSamples.length > PostgresPemsRateLimiter.OFFSET_SAMPLES) this.offsetSamples.shift();
-    return Math.max(...this.offsetSamples);
   }
 }

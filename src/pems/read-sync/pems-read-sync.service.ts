@@ -113,7 +113,8 @@ export class PemsReadSyncService {
    * Marks deleted the records the walk did not see (not synced since it started), unless
    * they are more than PEMS_READ_SYNC_MAX_DELETE_PERCENT of the organization's records not
    * marked already and the caller did not confirm. Counting and marking are one statement,
-   * and a record synced meanwhile (a write's answer) is never marked.
+   * and a record synced meanwhile (a write's answer) is never marked: the unlisted records are
+   * locked (in pfaId order) and checked again.
    */
   private async markUnlisted(organizationId: string, startedAt: Date, confirmed: boolean): Promise<UnlistedOutcome> {
     const maxPercent = this.config.PEMS_READ_SYNC_MAX_DELETE_PERCENT;
@@ -121,8 +122,10 @@ export class PemsReadSyncService {
       `WITH live AS (
          SELECT id FROM pfa_records WHERE organization_id = $1 AND deleted_in_pems_at IS NULL
        ), unlisted AS (
+         -- Locked in the order every writer of records uses (record-locks.ts).
          SELECT id FROM pfa_records
          WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
+         ORDER BY pfa_id FOR UPDATE
        ), tally AS (
          SELECT (SELECT count(*) FROM unlisted)::int AS unlisted, (SELECT count(*) FROM live)::int AS live
        ), marked AS (

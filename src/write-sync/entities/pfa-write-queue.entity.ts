@@ -55,6 +55,10 @@ export class PfaWriteQueueItem {
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
   lockedUntil: Date | null;
 
+  /** New at every claim: completions, retries, failures and renewals of an attempt match it, so an older attempt can never finish a newer claim. */
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true })
+  leaseToken: string | null;
+
   @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
   lastAttemptAt: Date | null;
 
