@@ -1,8 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LoggerService } from '@nestjs/common';
+import { AddressInfo, Socket, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WriteQueueService } from '../src/write-sync/write-queue.service';
 import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
+import { connectToSimulator } from './support/pems-simulator-fixture';
 import { TestApp, createTestApp } from './support/test-app';
 import { waitForModifications } from './support/write-sync-helpers';
 import { FAST_WRITE_SYNC_ENV, WriteSyncHarness, seedFaultingOnlyFirst, seedForFaultSequence, waitUntil } from './support/write-sync-harness';
@@ -204,26 +206,43 @@ describe('write sync: races and edge cases (e2e)', () => {
   it("6. an old attempt cannot complete a newer claim of the same item, even by the same worker", async () => {
     await h.putApiServer({ timeoutMs: 5000 }).expect(200);
     h.simulator.setFaults({ latencyMs: 2000 });
-    const id = await h.edit('PFA-10009', { model: 'claimed twice' });
-    await h.queueOk();
-    await waitUntil('the first attempt at PEMS', () => h.updates('PFA-10009').length === 1, 5000);
-    await sleep(800);
-    // Its renewals failed for a whole lease (say, a database failover): the lease ran out, the reaper took it back.
-    const item = await h.itemOf(id);
-    await h.dataSource.query(`UPDATE pfa_write_queue SET locked_until = now() - interval '1 second' WHERE id = $1`, [item.id]);
-    expect(await h.testApp.app.get(WriteQueueService).reapExpiredLeases()).toBe(1);
-    await h.dataSource.query(`SELECT pg_notify('pems_write_queue', $1)`, [h.rio.id]);
-    await waitUntil('the second attempt at PEMS', () => h.updates('PFA-10009').length === 2, 5000);
-    const [firstAttempt, secondAttempt] = h.updates('PFA-10009');
+    // Another organization's PEMS never answers: its write times out at 1.2 s, which makes the worker look at the queue again meanwhile.
+    const held: Socket[] = [];
+    const blackHole = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    try {
+      const lisbon = await h.fixtures.organization('LIS');
+      const lisbonPlanner = await h.fixtures.user('lisbon-planner', [[lisbon, ['perm_Read', 'perm_Edit', 'perm_Sync']]]);
+      await connectToSimulator(h.testApp, lisbon, `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}/axis/restservices`, { timeoutMs: 1200 });
+      const unanswered = await h.fixtures.record(lisbon, 'LIS-1');
+      await h.http().patch(`/api/pfa/${unanswered.id}`).set(h.as(lisbonPlanner)).send({ changes: { model: 'never answered' } }).expect(201);
 
-    // The first attempt's answer arrives while the second is still on its way: it must not finish the item.
-    await sleep(Math.max(0, firstAttempt.at + 2000 + 300 - Date.now()));
-    expect(Date.now()).toBeLessThan(secondAttempt.at + 2000);
-    expect((await h.itemOf(id)).status).toBe('processing');
+      const id = await h.edit('PFA-10009', { model: 'claimed twice' });
+      await h.queueOk();
+      await h.http().post('/api/pems/write-sync').set(h.as(lisbonPlanner)).send({ organizationId: lisbon.id }).expect(200);
+      await waitUntil('the first attempt at PEMS', () => h.updates('PFA-10009').length === 1, 5000);
+      await sleep(500);
+      // Its renewals failed for a whole lease (say, a database failover): the lease ran out, the reaper took it back.
+      const item = await h.itemOf(id);
+      await h.dataSource.query(`UPDATE pfa_write_queue SET locked_until = now() - interval '1 second' WHERE id = $1`, [item.id]);
+      expect(await h.testApp.app.get(WriteQueueService).reapExpiredLeases()).toBe(1);
+      await h.dataSource.query(`SELECT pg_notify('pems_write_queue', $1)`, [h.rio.id]);
+      await waitUntil('the second attempt at PEMS', () => h.updates('PFA-10009').length === 2, 5000);
+      const [firstAttempt, secondAttempt] = h.updates('PFA-10009');
 
-    const [modification] = await waitForModifications(h.dataSource, [id]);
-    expect(modification.status).toBe('synced');
-    expect(h.simulator.getRecord('RIO', 'PFA-10009')!.data.model).toBe('claimed twice');
+      // The first attempt's answer arrives while the second is still on its way: it must not finish the item.
+      await sleep(Math.max(0, firstAttempt.at + 2000 + 300 - Date.now()));
+      expect(Date.now()).toBeLessThan(secondAttempt.at + 2000);
+      expect((await h.itemOf(id)).status).toBe('processing');
+
+      const [modification] = await waitForModifications(h.dataSource, [id]);
+      expect(modification.status).toBe('synced');
+      expect(h.simulator.getRecord('RIO', 'PFA-10009')!.data.model).toBe('claimed twice');
+    } finally {
+      await h.quiesce();
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => blackHole.close(() => resolve()));
+    }
   });
 
   describe('per-record order and lock order', () => {
@@ -258,9 +277,11 @@ describe('write sync: races and edge cases (e2e)', () => {
       const discarding = h.http().delete(`/api/pfa/modifications/${id}`).set(h.as()).then((response) => response);
       expect(await waitForLockWaiters(1)).toBe(true);
       await h.releaseServer();
+      const runBefore = h.worker().getStatus().lastRunStartedAt;
       await h.dataSource.query(`SELECT pg_notify('pems_write_queue', $1)`, [h.rio.id]);
-      // The claim either queues behind the same lock, or passes the item by.
-      await waitUntil('the claim to wait or pass', async () => (await lockWaiters()) >= 2 || !h.worker().getStatus().running, 5000).catch(() => undefined);
+      await waitUntil('a run of the worker', () => h.worker().getStatus().lastRunStartedAt !== runBefore, 5000);
+      // Its claim either queues behind the same lock, or passes the item by.
+      await waitUntil('the claim to wait or pass', async () => (await lockWaiters()) >= 2 || !h.worker().getStatus().running, 5000);
       await held.release();
 
       const discarded = await discarding;
