@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { AddressInfo, Socket, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PemsWriteApiClient } from '../src/pems/client/pems-write-api.client';
 import { WriteQueueService } from '../src/write-sync/write-queue.service';
 import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
@@ -375,6 +376,40 @@ describe('write sync: races and edge cases (e2e)', () => {
       expect((await h.itemOf(id)).status).toBe('completed');
     } finally {
       await refuseOnce.remove();
+    }
+  });
+
+  it('a write PEMS took on its sixth send (its answer lost), after five resends on a record that kept moving, completes: the read-back is never skipped', async () => {
+    const client = h.testApp.app.get(PemsWriteApiClient);
+    const realUpdate = client.updateRecord.bind(client);
+    let sends = 0;
+    const update = jest.spyOn(client, 'updateRecord').mockImplementation(async (...args) => {
+      sends += 1;
+      if (sends <= 5) {
+        // Another PEMS user changes a field we do not touch just before each of our first five sends.
+        h.simulator.changeRecord('RIO', 'PFA-10019', { manufacturer: `Other user, edit ${sends}` });
+      }
+      if (sends === 6) {
+        // The fifth resend: PEMS applies it, and its answer is lost on the way back.
+        h.simulator.setFaults({ lostResponseShare: 1 });
+        try {
+          return await realUpdate(...args);
+        } finally {
+          h.simulator.clearFaults();
+        }
+      }
+      return realUpdate(...args);
+    });
+    try {
+      const id = await h.edit('PFA-10019', { model: 'Ours, finally' });
+      await h.queueOk();
+      const [modification] = await waitForModifications(h.dataSource, [id], undefined, 20_000);
+      expect(modification.status).toBe('synced');
+      expect(h.simulator.getRecord('RIO', 'PFA-10019')!.data).toMatchObject({ model: 'Ours, finally', manufacturer: 'Other user, edit 5' });
+      // The sixth send was applied: none of the sends after it was needed.
+      expect(h.updates('PFA-10019').filter((entry) => entry.status === 200)).toEqual([]);
+    } finally {
+      update.mockRestore();
     }
   });
 });
