@@ -13,7 +13,8 @@ import { pemsTenantKey } from '../src/organizations/pems-tenant-key';
  *   granted, the latest time each may have left; `sent_count` counts the grants. A send is
  *   granted only one window after the send that many places before it (function
  *   pems_rate_limit_grant), and a send that left later than granted moves its time on
- *   (pems_rate_limit_departed).
+ *   (pems_rate_limit_departed). `last_slot_at` is no longer read, and is kept for instances of
+ *   the previous version during a rolling upgrade.
  */
 export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInterface {
   name = 'LeaseTokensAndClosedLoopLimits1764000000006';
@@ -32,21 +33,51 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
 
     await queryRunner.query(`ALTER TABLE pems_rate_limits ADD COLUMN sent_at timestamptz[] NOT NULL DEFAULT '{}'`);
     await queryRunner.query(`ALTER TABLE pems_rate_limits ADD COLUMN sent_count bigint NOT NULL DEFAULT 0`);
-    await queryRunner.query(`ALTER TABLE pems_rate_limits DROP COLUMN last_slot_at`);
+    // last_slot_at is no longer used; it stays until a later release, so that instances of the
+    // previous version keep working during a rolling upgrade.
+    await queryRunner.query(`ALTER TABLE pems_rate_limits ALTER COLUMN last_slot_at SET DEFAULT now()`);
 
-    // Grants up to p_count sends of a tenant, each one window after the send p_entries grants
-    // before it and p_min_gap_ms after the one just before it (sends stay spread, even when
-    // one left late), and never while the tenant is paused. A grant may lie up to p_ahead_ms ahead
-    // (the caller waits for it); the time recorded for it is the grant plus p_allowance_ms, the
-    // latest the caller may leave without telling. Answers one row per grant (its number and
-    // its wait), then, if not all were granted, one row with a null number and how long the
-    // rest must wait (paused: paused_ms). The row is locked for the statement: grants never
-    // overlap, whichever instance asks.
+    // Late departures, as the caller reports them (p_numbers: grant numbers, p_left_at_ms: the
+    // latest each may have left, epoch ms): each grant's time moves on to it (never back), so that
+    // the send one window later is measured from when it really left. Grants no longer kept are
+    // left alone. Used inside pems_rate_limit_grant, and alone when no grant follows soon.
     await queryRunner.query(`
-      CREATE FUNCTION pems_rate_limit_grant(p_key text, p_count int, p_entries int, p_window_ms float8, p_min_gap_ms float8, p_allowance_ms float8, p_ahead_ms float8)
+      CREATE FUNCTION pems_rate_limit_departed(p_key text, p_numbers bigint[], p_left_at_ms float8[])
+      RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        sent timestamptz[];
+        granted_count bigint;
+        slot int;
+      BEGIN
+        IF cardinality(p_numbers) = 0 THEN RETURN; END IF;
+        SELECT l.sent_at, l.sent_count INTO sent, granted_count FROM pems_rate_limits l WHERE l.tenant_key = p_key FOR UPDATE;
+        IF NOT FOUND THEN RETURN; END IF;
+        FOR i IN 1..cardinality(p_numbers) LOOP
+          slot := (p_numbers[i] - (granted_count - cardinality(sent)))::int;
+          IF slot >= 1 AND slot <= cardinality(sent) THEN
+            sent[slot] := GREATEST(sent[slot], to_timestamp(p_left_at_ms[i] / 1000));
+          END IF;
+        END LOOP;
+        UPDATE pems_rate_limits SET sent_at = sent WHERE tenant_key = p_key;
+      END $$`);
+
+    // Grants up to p_count sends of a tenant, each one window (p_window_ms) after the send
+    // p_entries grants before it and p_min_gap_ms after the one just before it (sends stay
+    // spread, even when one left late), and never while the tenant is paused. A grant may lie up
+    // to p_ahead_ms ahead (the caller waits for it); the time kept for it is the grant plus
+    // p_allowance_ms, the latest the caller may leave without reporting. Late departures reported
+    // meanwhile (p_departed_*) are applied first. The last 200 grants are kept, whatever the
+    // callers' rates, so that callers of one tenant with different rates judge one history.
+    // Answers one row per grant (its number and its wait), then, if not all were granted, one
+    // row with a null number and how long the rest must wait (paused: paused_ms). The row is
+    // locked for the statement: grants never overlap, whichever instance asks.
+    await queryRunner.query(`
+      CREATE FUNCTION pems_rate_limit_grant(p_key text, p_count int, p_entries int, p_window_ms float8, p_min_gap_ms float8,
+                                            p_allowance_ms float8, p_ahead_ms float8, p_departed_numbers bigint[], p_departed_at_ms float8[])
       RETURNS TABLE (grant_number bigint, wait_ms float8, paused_ms float8, db_now_ms float8)
       LANGUAGE plpgsql AS $$
       DECLARE
+        kept CONSTANT int := 200;
         now_at timestamptz := clock_timestamp();
         sent timestamptz[];
         granted_count bigint;
@@ -54,13 +85,10 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
         grant_at timestamptz;
         n int;
       BEGIN
+        INSERT INTO pems_rate_limits (tenant_key, next_slot_at) VALUES (p_key, now_at) ON CONFLICT (tenant_key) DO NOTHING;
+        PERFORM pems_rate_limit_departed(p_key, p_departed_numbers, p_departed_at_ms);
         SELECT l.sent_at, l.sent_count, l.paused_until INTO sent, granted_count, paused
         FROM pems_rate_limits l WHERE l.tenant_key = p_key FOR UPDATE;
-        IF NOT FOUND THEN
-          INSERT INTO pems_rate_limits (tenant_key, next_slot_at) VALUES (p_key, now_at) ON CONFLICT (tenant_key) DO NOTHING;
-          SELECT l.sent_at, l.sent_count, l.paused_until INTO sent, granted_count, paused
-          FROM pems_rate_limits l WHERE l.tenant_key = p_key FOR UPDATE;
-        END IF;
         IF paused > now_at THEN
           RETURN QUERY SELECT NULL::bigint, NULL::float8, EXTRACT(EPOCH FROM paused - now_at)::float8 * 1000, EXTRACT(EPOCH FROM now_at)::float8 * 1000;
           RETURN;
@@ -75,29 +103,18 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
             EXIT;
           END IF;
           sent := sent || (grant_at + make_interval(secs => p_allowance_ms / 1000));
-          IF cardinality(sent) > p_entries THEN sent := sent[cardinality(sent) - p_entries + 1 : cardinality(sent)]; END IF;
+          IF cardinality(sent) > kept THEN sent := sent[cardinality(sent) - kept + 1 : cardinality(sent)]; END IF;
           granted_count := granted_count + 1;
           RETURN QUERY SELECT granted_count, EXTRACT(EPOCH FROM grant_at - now_at)::float8 * 1000, NULL::float8, EXTRACT(EPOCH FROM now_at)::float8 * 1000;
         END LOOP;
         UPDATE pems_rate_limits SET sent_at = sent, sent_count = granted_count WHERE tenant_key = p_key;
       END $$`);
-
-    // A granted send left later than its grant allowed: its time moves on to p_left_at (never
-    // back), so that the send one window after it is measured from when it really left. A grant
-    // no longer in the window is left alone.
-    await queryRunner.query(`
-      CREATE FUNCTION pems_rate_limit_departed(p_key text, p_grant_number bigint, p_left_at timestamptz)
-      RETURNS void LANGUAGE sql AS $$
-        UPDATE pems_rate_limits
-        SET sent_at[p_grant_number - (sent_count - cardinality(sent_at))] = GREATEST(sent_at[p_grant_number - (sent_count - cardinality(sent_at))], p_left_at)
-        WHERE tenant_key = p_key AND p_grant_number > sent_count - cardinality(sent_at) AND p_grant_number <= sent_count
-      $$`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION pems_rate_limit_departed(text, bigint, timestamptz)`);
-    await queryRunner.query(`DROP FUNCTION pems_rate_limit_grant(text, int, int, float8, float8, float8, float8)`);
-    await queryRunner.query(`ALTER TABLE pems_rate_limits ADD COLUMN last_slot_at timestamptz NOT NULL DEFAULT now()`);
+    await queryRunner.query(`DROP FUNCTION pems_rate_limit_grant(text, int, int, float8, float8, float8, float8, bigint[], float8[])`);
+    await queryRunner.query(`DROP FUNCTION pems_rate_limit_departed(text, bigint[], float8[])`);
+    await queryRunner.query(`ALTER TABLE pems_rate_limits ALTER COLUMN last_slot_at DROP DEFAULT`);
     await queryRunner.query(`ALTER TABLE pems_rate_limits DROP COLUMN sent_count, DROP COLUMN sent_at`);
     await queryRunner.query(`DROP INDEX ix_api_servers_tenant_key`);
     await queryRunner.query(`ALTER TABLE api_servers DROP COLUMN tenant_key`);

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ForeignLoad, checkUnlessMachineBusy } from './support/machine-load';
 import { expectWithinRateLimit } from './support/pems-simulator-fixture';
 import { join } from 'node:path';
 import { startAppProcess } from './support/app-process';
@@ -85,12 +86,24 @@ describe('rate limit under faults (e2e)', () => {
       TEST_CLOCK_STEP_MS: '600',
     });
     try {
-      const ids = await editAll(40);
+      const ids = await editAll(45);
       await h.queueOk();
-      await waitUntil('15 writes at PEMS', () => h.updates().length >= 15, 10_000);
-      stepped.child.kill('SIGUSR2');
+      await waitUntil('5 writes at PEMS', () => h.updates().length >= 5, 10_000);
+      const [{ now: steppedAt }] = await h.dataSource.query('SELECT now()');
+      stepped.child.kill('SIGWINCH');
+      // The stepped instance keeps claiming after the step (its worker id names its pid).
+      const claimers = new Set<string>();
+      const watching = (async () => {
+        while ((await h.dataSource.query(`SELECT count(*)::int AS left FROM pfa_write_queue WHERE status IN ('pending', 'processing')`))[0].left > 0) {
+          const rows = await h.dataSource.query(`SELECT DISTINCT locked_by FROM pfa_write_queue WHERE status = 'processing' AND last_attempt_at > $1`, [steppedAt]);
+          for (const row of rows) claimers.add(row.locked_by);
+          await sleep(20);
+        }
+      })();
 
       const modifications = await waitForModifications(h.dataSource, ids, undefined, 20_000);
+      await watching;
+      expect([...claimers].some((workerId) => workerId.includes(`:${stepped.child.pid}:`))).toBe(true);
       expect(modifications.every((modification) => modification.status === 'synced')).toBe(true);
       const log = h.simulator.getLog();
       expect(new Set(log.map((entry) => entry.seq)).size).toBe(log.length);
@@ -107,6 +120,7 @@ describe('rate limit under faults (e2e)', () => {
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 3000);
     h.simulator.setFaults({ statusShares: { 503: 0.1 }, seed: seedFaultingOnlyFirst(0.1) });
     const id = await h.edit('PFA-10001', { model: 'retried on time' });
+    const machine = ForeignLoad.measure();
     await h.queueOk();
 
     const [modification] = await waitForModifications(h.dataSource, [id], undefined, 15_000);
@@ -115,6 +129,6 @@ describe('rate limit under faults (e2e)', () => {
     expect(attempts.map((entry) => entry.status)).toEqual([503, 200]);
     const wait = attempts[1].at - attempts[0].at;
     expect(wait).toBeGreaterThanOrEqual(1000);
-    expect(wait).toBeLessThanOrEqual(2000);
+    checkUnlessMachineBusy(machine, 'how late the retry was', () => expect(wait).toBeLessThanOrEqual(2000));
   });
 });

@@ -2,9 +2,11 @@ import { LoggerService } from '@nestjs/common';
 import { AddressInfo, Socket, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PemsWriteApiClient } from '../src/pems/client/pems-write-api.client';
+import { WriteCompletionBatcher } from '../src/write-sync/write-completion.batcher';
 import { WriteQueueService } from '../src/write-sync/write-queue.service';
 import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
+import { ForeignLoad, checkUnlessMachineBusy } from './support/machine-load';
 import { connectToSimulator } from './support/pems-simulator-fixture';
 import { TestApp, createTestApp } from './support/test-app';
 import { waitForModifications } from './support/write-sync-helpers';
@@ -190,6 +192,7 @@ describe('write sync: races and edge cases (e2e)', () => {
     await h.putApiServer({ timeoutMs: 6000 }).expect(200);
     h.simulator.setFaults({ statusShares: { 503: 0.1 }, timeoutShare: 0.1, seed: seedForFaultSequence({ statusShares: { 503: 0.1 }, timeoutShare: 0.1 }, ['503', 'timeout']) });
     const retried = await h.edit('PFA-10007', { model: 'retried on time' });
+    const machine = ForeignLoad.measure();
     await h.queueOk();
     await waitUntil('the first attempt to fail', async () => (await h.itemOf(retried)).retryCount === 1, 5000);
     const slow = await h.edit('PFA-10008', { model: 'never answered' });
@@ -201,7 +204,7 @@ describe('write sync: races and edge cases (e2e)', () => {
     expect(attempts.map((entry) => entry.status)).toEqual([503, 200]);
     const wait = attempts[1].at - attempts[0].at;
     expect(wait).toBeGreaterThanOrEqual(1000);
-    expect(wait).toBeLessThanOrEqual(2000);
+    checkUnlessMachineBusy(machine, 'how late the retry was', () => expect(wait).toBeLessThanOrEqual(2000));
   }, 30_000);
 
   it("6. an old attempt cannot complete a newer claim of the same item, even by the same worker", async () => {
@@ -218,6 +221,15 @@ describe('write sync: races and edge cases (e2e)', () => {
       const unanswered = await h.fixtures.record(lisbon, 'LIS-1');
       await h.http().patch(`/api/pfa/${unanswered.id}`).set(h.as(lisbonPlanner)).send({ changes: { model: 'never answered' } }).expect(201);
 
+      // Each completion's answer (was the item still this attempt's?), as the worker gets it.
+      const batcher = h.testApp.app.get(WriteCompletionBatcher);
+      const completions: Array<{ leaseToken: string | null; done: boolean }> = [];
+      const realComplete = batcher.complete.bind(batcher);
+      const spy = jest.spyOn(batcher, 'complete').mockImplementation(async (completion) => {
+        const done = await realComplete(completion);
+        completions.push({ leaseToken: completion.item.leaseToken, done });
+        return done;
+      });
       const id = await h.edit('PFA-10009', { model: 'claimed twice' });
       await h.queueOk();
       await h.http().post('/api/pems/write-sync').set(h.as(lisbonPlanner)).send({ organizationId: lisbon.id }).expect(200);
@@ -229,14 +241,16 @@ describe('write sync: races and edge cases (e2e)', () => {
       expect(await h.testApp.app.get(WriteQueueService).reapExpiredLeases()).toBe(1);
       await h.dataSource.query(`SELECT pg_notify('pems_write_queue', $1)`, [h.rio.id]);
       await waitUntil('the second attempt at PEMS', () => h.updates('PFA-10009').length === 2, 5000);
-      const [firstAttempt, secondAttempt] = h.updates('PFA-10009');
+      const [, secondAttempt] = h.updates('PFA-10009');
 
-      // The first attempt's answer arrives while the second is still on its way: it must not finish the item.
-      await sleep(Math.max(0, firstAttempt.at + 2000 + 300 - Date.now()));
+      // The first attempt's answer arrives while the second is still on its way: its completion must be refused.
+      await waitUntil("the first attempt's completion", () => completions.length >= 1, 5000);
       expect(Date.now()).toBeLessThan(secondAttempt.at + 2000);
+      expect(completions[0].done).toBe(false);
       expect((await h.itemOf(id)).status).toBe('processing');
 
       const [modification] = await waitForModifications(h.dataSource, [id]);
+      spy.mockRestore();
       expect(modification.status).toBe('synced');
       expect(h.simulator.getRecord('RIO', 'PFA-10009')!.data.model).toBe('claimed twice');
     } finally {
@@ -406,7 +420,7 @@ describe('write sync: races and edge cases (e2e)', () => {
       const [modification] = await waitForModifications(h.dataSource, [id], undefined, 20_000);
       expect(modification.status).toBe('synced');
       expect(h.simulator.getRecord('RIO', 'PFA-10019')!.data).toMatchObject({ model: 'Ours, finally', manufacturer: 'Other user, edit 5' });
-      // The sixth send was applied: none of the sends after it was needed.
+      // The sixth send was applied (its answer lost): the send after it met a 409, and the read-back found our value.
       expect(h.updates('PFA-10019').filter((entry) => entry.status === 200)).toEqual([]);
     } finally {
       update.mockRestore();

@@ -96,6 +96,7 @@ export class AppConfig {
   @Type(() => Number)
   @IsInt()
   @Min(1000)
+  @Max(24 * 60 * 60 * 1000)
   PEMS_WRITE_SYNC_LEASE_MS = 60000;
 
   /** Completed and cancelled queue items older than this are deleted (failed ones are kept); 0 keeps everything. */

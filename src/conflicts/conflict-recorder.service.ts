@@ -34,7 +34,7 @@ export class ConflictRecorder {
         status: 'unresolved',
       }),
     );
-    await manager.getRepository(PfaModification).update(conflict.modification.id, {
+    await manager.getRepository(PfaModification).update({ id: conflict.modification.id, status: 'syncing' }, {
       status: 'conflict',
       syncError: `VERSION_CONFLICT: PEMS changed ${conflict.conflictFields.join(', ')} meanwhile`,
     });

@@ -112,7 +112,7 @@ export class PfaMirrorService {
   }
 }
 
-/** One snapshot per record, the newest, in pfaId order: the order in which every writer locks records (record-locks.ts). */
+/** One snapshot per record, the newest, in pfaId order by UTF-16 code units (COLLATE "C" for ASCII ids): the order in which every writer locks records (record-locks.ts). */
 function newestPerRecord(snapshots: PemsRecordSnapshot[]): PemsRecordSnapshot[] {
   const newest = new Map<string, PemsRecordSnapshot>();
   for (const snapshot of snapshots) {

@@ -6,18 +6,18 @@ import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
 
 /**
- * When PEMS rejects a server's credentials (401), the server's writes pause so its backlog
- * is not burnt on certain failures. The pause ends when an admin sets new credentials
- * (OrganizationsService clears it), or after PEMS_AUTH_PAUSE_MS with one probe item: if the
- * probe succeeds the server resumes, if not it pauses again.
- */
-/**
  * How long one look at a server's pause serves the sends that follow. A send that slips
  * through in that time meets PEMS's 401 and is handed back to wait, costing no retry; this
  * instance's own 401s and successes count at once.
  */
 const PAUSE_LOOK_MAX_AGE_MS = 100;
 
+/**
+ * When PEMS rejects a server's credentials (401), the server's writes pause so its backlog
+ * is not burnt on certain failures. The pause ends when an admin sets new credentials
+ * (OrganizationsService clears it), or after PEMS_AUTH_PAUSE_MS with one probe item: if the
+ * probe succeeds the server resumes, if not it pauses again.
+ */
 @Injectable()
 export class ServerAuthPauseService {
   private readonly logger = new Logger('PemsWriteSync');

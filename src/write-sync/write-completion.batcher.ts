@@ -84,7 +84,7 @@ export class WriteCompletionBatcher {
          RETURNING q.id, q.modification_id
        ), synced AS (
          UPDATE pfa_modification m SET status = 'synced', synced_at = now(), sync_error = NULL, updated_at = now()
-         WHERE m.id = ANY (ARRAY(SELECT modification_id FROM done))
+         WHERE m.id = ANY (ARRAY(SELECT modification_id FROM done)) AND m.status = 'syncing'
        )
        SELECT id FROM done`,
       [group.map((c) => c.item.id), group.map((c) => c.item.leaseToken), group.map((c) => c.statusCode), group.map((c) => c.item.resendCount)],

@@ -20,7 +20,11 @@ import { ServerAuthPauseService } from './server-auth-pause.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
 import { ClaimedItem, WriteQueueService } from './write-queue.service';
 
-/** How an attempt ended, for the run's counts and the metrics. */
+/**
+ * How an attempt ended, for the run's counts and the metrics. `released`: the attempt recorded
+ * nothing, because its claim no longer holds the item (it was taken back and is another
+ * attempt's now), or because nothing could be written (the item is left to its lease).
+ */
 export type ItemOutcome = 'completed' | 'already_applied' | 'retry' | 'failed' | 'conflict' | 'released';
 
 /** Thrown just before a send when the server was paused for rejected credentials during the rate-limit wait. */
@@ -114,7 +118,10 @@ export class WriteItemProcessor {
         // PEMS has the write; only our record of it failed. The next attempt finds it applied (a 409, then the
         // read-back) and completes: not a failed attempt, so it costs no retry.
         this.logger.error(`Write of ${item.pfaId} (item ${item.id}) reached PEMS, but its completion could not be recorded: ${error.message}`);
-        const released = await this.queue.retryLater(item, this.retryDelay(item), `PEMS took the write; recording it failed: ${error.message}`, null, false);
+        // Never recorded as failed (PEMS holds it): if not even this can be written, the item is left to its lease.
+        const released = await this.queue
+          .retryLater(item, this.retryDelay(item), `PEMS took the write; recording it failed: ${error.message}`, null, false)
+          .catch(() => false);
         return released ? 'retry' : 'released';
       }
       // Our own trouble (the database, a bug): the item is kept and tried again, as a retry.
@@ -275,7 +282,7 @@ export class WriteItemProcessor {
   private async fail(item: PfaWriteQueueItem, reason: string, statusCode: number | null): Promise<boolean> {
     const done = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.finish(manager, item, { status: 'failed', error: reason, statusCode }))) return false;
-      await manager.getRepository(PfaModification).update(item.modificationId, { status: 'failed', syncError: reason });
+      await manager.getRepository(PfaModification).update({ id: item.modificationId, status: 'syncing' }, { status: 'failed', syncError: reason });
       await this.events.publish({ type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason }, manager);
       return true;
     });

@@ -125,7 +125,7 @@ export class WriteQueueService {
          RETURNING q.*
        ), syncing AS (
          UPDATE pfa_modification m SET status = 'syncing', updated_at = now()
-         WHERE m.id = ANY (ARRAY(SELECT modification_id FROM claimed))
+         WHERE m.id = ANY (ARRAY(SELECT modification_id FROM claimed)) AND m.status = 'queued'
        )
        SELECT claimed.*, r.version AS mirrored_version
        FROM claimed
@@ -145,27 +145,39 @@ export class WriteQueueService {
     }));
   }
 
-  /** Keeps the listed attempts' items from being reaped while they are in flight: only those, and only while their claim is theirs. */
+  /**
+   * Keeps the listed attempts' items from being reaped while they are in flight: only those, and
+   * only while their claim is theirs. An item locked right now (its completion is being written)
+   * is passed by: it needs no renewal, and waiting for it could deadlock.
+   */
   async renewLeases(attempts: Array<Pick<PfaWriteQueueItem, 'id' | 'leaseToken'>>): Promise<void> {
     if (attempts.length === 0) return;
     await this.dataSource.query(
-      `UPDATE pfa_write_queue q SET locked_until = now() + make_interval(secs => $3::float8 / 1000)
-       FROM unnest($1::uuid[], $2::uuid[]) AS held(id, lease_token)
-       WHERE q.id = held.id AND q.lease_token = held.lease_token AND q.status = 'processing'`,
+      `WITH held AS (
+         SELECT q.id FROM pfa_write_queue q
+         JOIN unnest($1::uuid[], $2::uuid[]) AS attempt(id, lease_token) ON q.id = attempt.id AND q.lease_token = attempt.lease_token
+         WHERE q.status = 'processing'
+         ORDER BY q.id FOR UPDATE OF q SKIP LOCKED
+       )
+       UPDATE pfa_write_queue SET locked_until = now() + make_interval(secs => $3::float8 / 1000) WHERE id IN (SELECT id FROM held)`,
       [attempts.map((attempt) => attempt.id), attempts.map((attempt) => attempt.leaseToken), this.config.PEMS_WRITE_SYNC_LEASE_MS],
     );
   }
 
   /**
    * Items whose lease ran out (their process died or stalled) go back to `pending`, due at
-   * once, without losing a retry; their modifications back to `queued`.
+   * once, without losing a retry; their modifications back to `queued`. Items locked right now
+   * are passed by (their attempt is finishing).
    */
   async reapExpiredLeases(): Promise<number> {
     const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
-      `WITH reaped AS (
+      `WITH expired AS (
+         SELECT id FROM pfa_write_queue WHERE status = 'processing' AND locked_until < now()
+         ORDER BY id FOR UPDATE SKIP LOCKED
+       ), reaped AS (
          UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, lease_token = NULL,
                 last_error = coalesce(last_error, 'Lease expired: the worker stopped while sending')
-         WHERE status = 'processing' AND locked_until < now()
+         WHERE id IN (SELECT id FROM expired)
          RETURNING modification_id
        ), requeued AS (
          UPDATE pfa_modification SET status = 'queued', updated_at = now()
@@ -247,22 +259,26 @@ export class WriteQueueService {
   }
 
   /**
-   * How long until the next item becomes due, a paused server may be probed, or a paused tenant
-   * may be sent to again: when the worker should look again, in milliseconds counted by the
-   * database's clock (the caller waits that long on its own monotonic clock). Null: nothing waits.
+   * How long until the worker should look again, in milliseconds counted by the database's clock
+   * (the caller waits that long on its own monotonic clock); null when nothing waits. The first
+   * of: an item falling due (also one that fell due in the last `lookedMsAgo`, since the caller
+   * last looked: it is due now), a paused server that may be probed, a paused tenant that may be
+   * sent to again, a lease that runs out (to take its item back).
    */
-  async nextWakeUpInMs(): Promise<number | null> {
+  async nextWakeUpInMs(lookedMsAgo = 0): Promise<number | null> {
     const [row]: Array<{ in_ms: number | null }> = await this.dataSource.query(
       `SELECT EXTRACT(EPOCH FROM least(
-         (SELECT min(scheduled_at) FROM pfa_write_queue WHERE status = 'pending' AND scheduled_at > now()),
+         (SELECT min(scheduled_at) FROM pfa_write_queue WHERE status = 'pending' AND scheduled_at > now() - make_interval(secs => $1::float8 / 1000)),
          (SELECT min(s.auth_paused_until) FROM api_servers s
           WHERE s.auth_failed_at IS NOT NULL AND s.auth_paused_until > now()
             AND EXISTS (SELECT 1 FROM pfa_write_queue q WHERE q.organization_id = s.organization_id AND q.status = 'pending')),
          (SELECT min(l.paused_until) FROM pems_rate_limits l
           WHERE l.paused_until > now()
             AND EXISTS (SELECT 1 FROM api_servers s JOIN pfa_write_queue q ON q.organization_id = s.organization_id
-                        WHERE s.tenant_key = l.tenant_key AND q.status = 'pending'))
+                        WHERE s.tenant_key = l.tenant_key AND q.status = 'pending')),
+         (SELECT min(locked_until) FROM pfa_write_queue WHERE status = 'processing')
        ) - clock_timestamp())::float8 * 1000 AS in_ms`,
+      [Math.max(0, lookedMsAgo)],
     );
     return row?.in_ms === null || row?.in_ms === undefined ? null : Math.max(0, row.in_ms);
   }

@@ -58,8 +58,8 @@ export class WriteSyncService {
       });
       const [{ backlog }]: Array<{ backlog: number }> = await manager.query(
         `SELECT count(*)::int AS backlog FROM pfa_write_queue q JOIN api_servers s ON s.organization_id = q.organization_id
-         WHERE q.status IN ('pending', 'processing') AND s.base_url = $1 AND s.tenant = $2`,
-        [server.baseUrl, server.tenant],
+         WHERE q.status IN ('pending', 'processing') AND s.tenant_key = $1`,
+        [server.tenantKey],
       );
       const seconds = (backlog * this.rateLimiter.spacingMs(connection.rateLimitPerSecond)) / 1000;
       return { success: true, jobId: queuedCount > 0 ? jobId : null, queuedCount, estimatedCompletionTime: new Date(Date.now() + seconds * 1000).toISOString() };

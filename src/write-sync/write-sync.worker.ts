@@ -69,6 +69,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private lookAgain = false;
   /** Wakes the current run's drain when it waits: an item finished, or something was triggered. */
   private wake?: () => void;
+  /** When the worker last looked for due items (performance.now()): an item that fell due since is due now. */
+  private lastLookedAt = performance.now();
   private stopped = false;
   private startedAt: Date | null = null;
   private inFlight = 0;
@@ -187,9 +189,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     const keepAlive = setInterval(() => void this.keepLeases([...inFlight.values()].map(({ item }) => item), counts), this.config.PEMS_WRITE_SYNC_LEASE_MS / 3);
     let batches = 0;
     try {
-      for (const organizationId of await this.authPause.takeProbes()) {
-        await this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
-      }
+      await this.startProbes(inFlight, counts);
       while (!this.stopped && (maxBatches === 0 || batches < maxBatches)) {
         // Armed before looking, so that nothing that happens while we look goes unnoticed.
         const woken = this.armWake();
@@ -202,6 +202,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
         }
         this.lookAgain = false;
         let items: ClaimedItem[];
+        this.lastLookedAt = performance.now();
         try {
           items = await this.queue.claim(this.workerId, room);
         } catch (error) {
@@ -214,13 +215,25 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
         if (items.length > 0 || woken.happened()) continue;
         if (inFlight.size === 0) break;
         // Nothing due now: wait for an item in flight to finish, a trigger, or the next item falling due.
-        const dueInMs = await this.queue.nextWakeUpInMs().catch(() => null);
+        const dueInMs = await this.queue.nextWakeUpInMs(performance.now() - this.lastLookedAt).catch(() => null);
         await this.wokenOrAfter(woken, dueInMs);
       }
-      await Promise.all([...inFlight.values()].map(({ done }) => done));
     } finally {
+      // Whatever ended the loop, the items in flight finish (and keep their leases) first.
+      await Promise.all([...inFlight.values()].map(({ done }) => done));
       clearInterval(keepAlive);
       this.wake = undefined;
+    }
+  }
+
+  /** The probes of servers whose credentials pause ran out: one item each. A failure is logged; the pause's next end brings the next probe. */
+  private async startProbes(inFlight: Map<string, { item: ClaimedItem['item']; done: Promise<void> }>, counts: RunCounts): Promise<void> {
+    try {
+      for (const organizationId of await this.authPause.takeProbes()) {
+        await this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
+      }
+    } catch (error) {
+      this.logger.error(`Probing servers paused for rejected credentials failed: ${(error as Error).message}`);
     }
   }
 
@@ -301,7 +314,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async concurrency(): Promise<number> {
     const [{ rate }]: Array<{ rate: number | null }> = await this.dataSource.query(
       `SELECT sum(rate)::float8 AS rate FROM (
-         SELECT DISTINCT ON (base_url, tenant) coalesce(rate_limit_per_second, $1) AS rate
+         SELECT DISTINCT ON (tenant_key) coalesce(rate_limit_per_second, $1) AS rate
          FROM api_servers WHERE is_active AND write_enabled) tenants`,
       [this.config.PEMS_WRITE_SYNC_RATE_LIMIT],
     );
@@ -316,7 +329,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async scheduleWakeUp(): Promise<void> {
     this.cancelWakeUp?.();
     if (this.stopped) return;
-    const inMs = await this.queue.nextWakeUpInMs().catch(() => null);
+    const inMs = await this.queue.nextWakeUpInMs(performance.now() - this.lastLookedAt).catch(() => null);
     if (inMs === null) return;
     this.cancelWakeUp = wakeAfter(inMs + 5, () => this.trigger());
   }

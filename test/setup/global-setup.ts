@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { forgetUndecided } from '../support/undecided-measurements';
 
 /**
  * The e2e tests need a real PostgreSQL. CI and most machines give one through DATABASE_URL;
  * without it, an embedded PostgreSQL of the tests' own is started (data in .data/test-postgres).
  */
 export default async function globalSetup(): Promise<void> {
+  forgetUndecided();
   if (process.env.DATABASE_URL) return;
   // The server's own log lines (connections reset by tests that end, checkpoints) are noise in a test run.
   Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);

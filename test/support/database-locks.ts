@@ -54,14 +54,15 @@ export class HeldLiveItemInsert {
   }
 }
 
-/** The app's connections now waiting for a lock (the test's own lock holders left out). */
+/** The app's connections now waiting for a row lock (the test's own lock holders, and the rate limiter's grants, left out). */
 export async function lockWaiters(): Promise<number> {
   const probe = new Client({ connectionString: process.env.DATABASE_URL, application_name: 'test-lock-probe' });
   await probe.connect();
   try {
     const { rows } = await probe.query(
       `SELECT count(*)::int AS waiting FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name NOT LIKE 'test-%'`,
+       WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name NOT LIKE 'test-%'
+         AND application_name <> 'pems-sync-rate-limit'`,
     );
     return rows[0].waiting as number;
   } finally {

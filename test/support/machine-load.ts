@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { noteUndecided } from './undecided-measurements';
 
 interface Sample {
   /** Jiffies the whole machine spent busy, and in all. */
@@ -87,7 +88,7 @@ export const FOREIGN_LOAD_TOLERATED_CORES = 0.35;
 export function checkUnlessMachineBusy(load: ForeignLoad, what: string, check: () => void): void {
   const foreign = load.foreignCores();
   if (foreign !== null && foreign > FOREIGN_LOAD_TOLERATED_CORES) {
-    process.stderr.write(`\nTIMING NOT MEASURABLE for ${what}: other work took ${foreign.toFixed(2)} cores of this ${cpus().length}-core machine meanwhile (tolerated: ${FOREIGN_LOAD_TOLERATED_CORES}).\n`);
+    noteUndecided(`TIMING NOT MEASURABLE for ${what}: other work took ${foreign.toFixed(2)} cores of this ${cpus().length}-core machine meanwhile (tolerated: ${FOREIGN_LOAD_TOLERATED_CORES}).`);
     return;
   }
   check();

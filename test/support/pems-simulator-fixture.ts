@@ -5,6 +5,7 @@ import { Organization } from '../../src/organizations/entities/organization.enti
 import { RateLimitReading, mostInAnySecond, readRateLimit } from '../../src/pems/simulator/rate-limit-reading';
 import { TestApp } from './test-app';
 import { ThreadedPemsSimulator } from './threaded-simulator';
+import { noteUndecided } from './undecided-measurements';
 
 export const SIM_TENANT = 'TEST_TENANT';
 export const SIM_CREDENTIALS = { username: 'svc-test', password: 's3cret-pems-password' };
@@ -41,9 +42,9 @@ export async function connectToSimulator(testApp: TestApp, organization: Organiz
 export function expectWithinRateLimit(entries: Array<Pick<PemsRequestLogEntry, 'at' | 'atUncertaintyMs'>>, limit = 10, what = 'the requests'): RateLimitReading {
   const reading = readRateLimit(entries, limit);
   if (!reading.conclusive) {
-    process.stderr.write(
-      `\nRATE LIMIT NOT MEASURABLE for ${what}: ${reading.possibleBreaches} window(s) of ${limit + 1} requests may or may not fall within one second; ` +
-        `the simulator may have read arrivals up to ${reading.worstUncertaintyMs.toFixed(1)} ms late (most recorded in a second: ${reading.most}).\n`,
+    noteUndecided(
+      `RATE LIMIT NOT MEASURABLE for ${what}: ${reading.possibleBreaches} window(s) of ${limit + 1} requests may or may not fall within one second; ` +
+        `the simulator may have read arrivals up to ${reading.worstUncertaintyMs.toFixed(1)} ms late (most recorded in a second: ${reading.most}).`,
     );
   }
   expect({ what, certainBreaches: reading.certainBreaches }).toEqual({ what, certainBreaches: 0 });

@@ -62,6 +62,7 @@ const NETWORK_DESCRIPTIONS: Record<string, string> = {
   EAI_AGAIN: 'host name lookup failed',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
+  ERR_PEMS_SLOT_PASSED: 'not sent, the connection was not up before its send slot passed',
 };
 
 export interface NetworkFailure {

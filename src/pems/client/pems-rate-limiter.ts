@@ -1,9 +1,12 @@
 /**
  * What the gate hands a caller that may send: the caller sends right away, and tells the gate
  * when its request actually left (`departed`), so that a request that left late counts from
- * when it left, not from when it was allowed to.
+ * when it left, not from when it was allowed to. A request that cannot leave by `abandonAt`
+ * (its connection is not up yet) must not leave at all.
  */
 export interface SendPermit {
+  /** On performance.now()'s clock. */
+  abandonAt: number;
   /** `leftAt` on performance.now()'s clock. */
   departed(leftAt: number): void;
 }

@@ -37,8 +37,9 @@ class CapturingLogger implements LoggerService {
 /** A gate that lets every call through at once and remembers when each request said it left. */
 class OpenGate extends PemsRateLimiter {
   readonly departures: number[] = [];
+  abandonAfterMs = 60_000;
   async acquire(): Promise<SendPermit> {
-    return { departed: (leftAt) => void this.departures.push(leftAt) };
+    return { abandonAt: performance.now() + this.abandonAfterMs, departed: (leftAt) => void this.departures.push(leftAt) };
   }
   async pause(): Promise<void> {}
   spacingMs(ratePerSecond: number): number {
@@ -540,7 +541,7 @@ describe('PemsWriteApiClient', () => {
       const logSizes: number[] = [];
       const acquire = jest.spyOn(limiter, 'acquire').mockImplementation(async () => {
         logSizes.push(sim.getLog().length);
-        return { departed: () => undefined };
+        return { abandonAt: Infinity, departed: () => undefined };
       });
       try {
         const record = await client.getRecord(conn(), 'PFA-10001');
@@ -565,6 +566,18 @@ describe('PemsWriteApiClient', () => {
       // A request that never got out (connection refused) still tells: its permit is used up.
       await failure(client.getRecord(conn({ baseUrl: 'http://127.0.0.1:9/axis/restservices' }), 'PFA-10001'));
       expect(limiter.departures).toHaveLength(2);
+    });
+
+    it('a request whose permit ran out before it could leave never leaves: a retryable network error', async () => {
+      limiter.abandonAfterMs = -1;
+      try {
+        const error = await failure(client.getRecord(conn(), 'PFA-10001'));
+        expect(error).toMatchObject({ kind: 'retryable', status: null });
+        expect(error.message).toMatch(/send slot passed/);
+        expect(sim.getLog()).toEqual([]);
+      } finally {
+        limiter.abandonAfterMs = 60_000;
+      }
     });
 
     it('a paused tenant (a Retry-After longer than a caller waits) fails the call as tenant_paused, without sending it', async () => {

@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AxiosError, AxiosResponse } from 'axios';
 import http, { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import https from 'node:https';
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { AppConfig } from '../../config/app-config';
 import { resolvePemsFieldMap } from '../pems-field-map';
 import { PfaData } from '../../validation/pfa-fields';
@@ -258,14 +260,23 @@ export class PemsWriteApiClient {
 
 /**
  * axios's transport (node's http or https, as axios itself would pick with maxRedirects 0),
- * telling the rate limit's permit when the request has left: when its last byte was handed to
- * the operating system ('finish'), or when it failed before that.
+ * keeping the rate limit's permit:
+ * - it tells the permit when the request has left: when its last byte was handed to the
+ *   operating system ('finish'), or when it failed before that;
+ * - a request whose connection (DNS, TCP, TLS) is not up by the permit's `abandonAt` never
+ *   leaves: it is destroyed with ERR_PEMS_SLOT_PASSED, a network error worth a retry.
  */
 function reportingDeparture(permit: SendPermit) {
   return {
     request(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
       const transport = options.protocol === 'https:' ? https : http;
       const request = transport.request(options, callback);
+      const slotPassed = () =>
+        request.destroy(Object.assign(new Error('not sent: the connection to PEMS was not up before its send slot passed'), { code: 'ERR_PEMS_SLOT_PASSED' }));
+      if (performance.now() > permit.abandonAt) {
+        process.nextTick(slotPassed);
+        return request;
+      }
       let reported = false;
       const report = () => {
         if (reported) return;
@@ -275,6 +286,14 @@ function reportingDeparture(permit: SendPermit) {
       request.once('finish', report);
       request.once('error', report);
       request.once('close', report);
+      request.once('socket', (socket: Socket) => {
+        const secure = socket instanceof TLSSocket;
+        if (!socket.connecting && !(secure && !(socket as TLSSocket).encrypted)) return;
+        const ready = secure ? 'secureConnect' : 'connect';
+        const abandon = setTimeout(slotPassed, Math.max(0, permit.abandonAt - performance.now()));
+        socket.once(ready, () => clearTimeout(abandon));
+        socket.once('close', () => clearTimeout(abandon));
+      });
       return request;
     },
   };

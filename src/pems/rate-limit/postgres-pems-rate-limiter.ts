@@ -11,10 +11,31 @@ interface Turn {
   dueAt: number;
 }
 
+/** A grant the database gave: its number, how long to wait for it, and the database's clock when it answered. */
+interface Grant {
+  grantNumber: number;
+  waitMs: number;
+  dbNowMs: number;
+  /** performance.now() when the grant was asked for (no later than the database read its clock) and when its answer arrived. */
+  askedAt: number;
+  answeredAt: number;
+}
+
 /** The database's answer to one caller's request for a grant. */
-type GrantAnswer =
-  | { granted: true; grantNumber: number; waitMs: number; dbNowMs: number; askedAt: number; answeredAt: number }
-  | { granted: false; retryInMs: number; paused: boolean };
+type GrantAnswer = ({ granted: true } & Grant) | { granted: false; retryInMs: number; paused: boolean };
+
+/** A late departure not yet told to the database: the grant, and the latest it may have left (the database's epoch ms). */
+interface Departure {
+  grantNumber: number;
+  leftAtMs: number;
+}
+
+/** The window a tenant's grants are judged by. */
+interface RateWindow {
+  /** A send is granted one window after the send `entries` grants before it. */
+  entries: number;
+  ms: number;
+}
 
 /**
  * Keeps every PEMS tenant under its requests-per-second limit across all instances of the
@@ -24,30 +45,37 @@ type GrantAnswer =
  *    not bursts) and sleeps until it.
  * 2. **A grant** (closed loop). At its turn, the caller asks for a grant. The database grants a
  *    send only one window (1 s + PEMS_RATE_LIMIT_MARGIN_MS) after the latest time the send
- *    `rate` places before it may have left, so however late some sends leave, no window holds
- *    more than `rate` of them; and not closer than MIN_GAP_SHARE of the spacing to the send
- *    before it, so a late send is not followed by a burst. The recorded time is the grant plus ALLOWANCE_MS; a send that
- *    leaves later than that (a busy event loop, a new connection) records when it really left,
- *    right after (`departed`). Lateness costs throughput, never the limit, and never a give-up.
+ *    `rate` places before it may have left, so however late sends leave, no window holds more
+ *    than `rate` of them; and not closer than MIN_GAP_SHARE of the spacing to the send before
+ *    it, so a late send is not followed by a burst. The time kept for a grant is the grant plus
+ *    ALLOWANCE_MS; a send that leaves later than that (a busy event loop, a new connection)
+ *    reports when it really left, with the next grant or within REPORT_WITHIN_MS. A send that
+ *    could not leave within a quarter of a window of its grant does not leave at all (the
+ *    client's transport abandons it), so its report always arrives in time. Lateness costs
+ *    throughput, never the limit, and never a give-up.
+ *
+ * Above MAX_WINDOW_ENTRIES per second, the window is split: k = ceil(rate / 200) windows of
+ * (1 s + margin) / k, each holding floor(rate / k) sends.
  *
  * Every wait is measured on this process's monotonic clock from the database's answer, which
- * says how long to wait by the database's own clock: a step of either clock cannot make a send
- * early, and an answer that comes late only makes the send late.
+ * says how long to wait by the database's own clock: a step of the local clock cannot make a
+ * send early, and an answer that comes late only makes the send late.
  *
- * The limiter has connections of its own (POOL_SIZE), apart from the pool that serves the API:
- * a busy API would otherwise keep each grant waiting for a connection, every send would leave
- * that much late, and the time it records for the send would be that much less tight.
+ * The limiter has connections of its own (POOL_SIZE), apart from the pool that serves the API,
+ * so that an API that keeps the pool busy does not keep the grants waiting.
  */
 @Injectable()
 export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplicationShutdown {
-  /** How long after its grant a caller may leave without saying when it left. */
+  /** How long after its grant a caller may leave without reporting when it left. */
   static readonly ALLOWANCE_MS = 4;
-  /** The window's grants kept per tenant: at most this many, then the window shrinks in proportion (32 sends in 32 ms at 1,000/s). */
-  static readonly MAX_WINDOW_ENTRIES = 32;
+  /** The most sends one window holds (the database keeps the last 200 grants of each tenant). */
+  static readonly MAX_WINDOW_ENTRIES = 200;
   /** A caller holds on for a Retry-After pause up to this long; a longer pause sends it back to the queue. */
   static readonly MAX_WAIT_IN_PLACE_MS = 10_000;
-  /** Two sends are at least this share of the spacing apart, even when the one before left late: spread, not bursts. */
+  /** Two sends are at least this share of the spacing apart (less the allowance), even when the one before left late: spread, not bursts. */
   static readonly MIN_GAP_SHARE = 0.6;
+  /** A late departure is told to the database with the tenant's next grant, or alone after this long at the latest. */
+  static readonly REPORT_WITHIN_MS = 20;
   /** The limiter's own connections: one grant or reservation per tenant is on its way at a time (GroupedCalls). */
   static readonly POOL_SIZE = 4;
 
@@ -56,7 +84,8 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
   private readonly turns = new GroupedCalls<number, Turn>((tenantKey, rates) => this.reserve(tenantKey, Math.min(...rates), rates.length));
   /** Likewise for grants. */
   private readonly grants = new GroupedCalls<number, GrantAnswer>((tenantKey, rates) => this.grant(tenantKey, Math.min(...rates), rates.length));
-
+  /** Late departures per tenant, waiting to be told with the next grant. */
+  private readonly unreported = new Map<string, { departures: Departure[]; timer: NodeJS.Timeout }>();
   private pool?: Promise<Pool>;
 
   constructor(
@@ -66,26 +95,9 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
     super();
   }
 
-  private async query<T>(text: string, values: unknown[]): Promise<T[]> {
-    this.pool ??= this.database.connectionUrl().then((connectionString) => {
-      const pool = new Pool({ connectionString, max: PostgresPemsRateLimiter.POOL_SIZE, application_name: 'pems-sync-rate-limit', connectionTimeoutMillis: 10_000 });
-      // An idle connection that breaks (a restarted database) is dropped; the next query opens another.
-      pool.on('error', (error) => this.logger.warn(`A rate-limit connection failed: ${error.message}`));
-      return pool;
-    });
-    return (await (await this.pool).query(text, values)).rows as T[];
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (pool) await (await pool).end();
-  }
-
-  /** The window that may hold `entries` sends at `ratePerSecond`: a second plus the margin, or its share of it. */
-  private window(ratePerSecond: number): { entries: number; ms: number } {
-    const entries = Math.max(1, Math.min(Math.floor(ratePerSecond), PostgresPemsRateLimiter.MAX_WINDOW_ENTRIES));
-    return { entries, ms: ((1000 + this.config.PEMS_RATE_LIMIT_MARGIN_MS) * entries) / ratePerSecond };
+  private window(ratePerSecond: number): RateWindow {
+    const windows = Math.max(1, Math.ceil(ratePerSecond / PostgresPemsRateLimiter.MAX_WINDOW_ENTRIES));
+    return { entries: Math.max(1, Math.floor(ratePerSecond / windows)), ms: (1000 + this.config.PEMS_RATE_LIMIT_MARGIN_MS) / windows };
   }
 
   /** The spacing of the tenant's turns: the window's pace, including each grant's allowance. */
@@ -95,22 +107,28 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
   }
 
   async acquire(tenantKey: string, ratePerSecond: number, precondition?: () => Promise<void>): Promise<SendPermit> {
+    const window = this.window(ratePerSecond);
     for (;;) {
       const turn = await this.turns.call(tenantKey, ratePerSecond);
       await sleepUntil(turn.dueAt);
       // The caller's own check (is the server paused for its credentials?) runs alongside the grant.
-      const [answer] = await Promise.all([this.grantWhenFree(tenantKey, ratePerSecond), precondition?.()]);
-      if (!answer) continue; // paused meanwhile: a new turn, after the pause
-      await sleepUntil(answer.answeredAt + answer.waitMs);
-      // Stalled for half a window past the grant (a frozen process): its time is no longer a
-      // bound worth trusting; ask again rather than send.
-      if (performance.now() - (answer.askedAt + answer.waitMs) > this.window(ratePerSecond).ms / 2) continue;
-      return this.permit(tenantKey, answer);
+      const [grant] = await Promise.all([this.grantWhenFree(tenantKey, ratePerSecond), precondition?.()]);
+      if (!grant) continue; // paused meanwhile: a new turn, after the pause
+      await sleepUntil(grant.answeredAt + grant.waitMs);
+      // Stalled past the time a late departure can still be reported in time (a frozen process):
+      // this grant is spent; ask for another rather than send on it.
+      if (performance.now() > this.abandonAt(grant, window)) continue;
+      return this.permit(tenantKey, grant, window);
     }
   }
 
+  /** After this (performance.now()), a send on `grant` must not leave: its report could come after the grant one window later. */
+  private abandonAt(grant: Grant, window: RateWindow): number {
+    return grant.askedAt + grant.waitMs + window.ms / 4;
+  }
+
   /** Asks for a grant until there is one; null when the tenant was paused meanwhile (the caller takes a new turn). */
-  private async grantWhenFree(tenantKey: string, ratePerSecond: number): Promise<Extract<GrantAnswer, { granted: true }> | null> {
+  private async grantWhenFree(tenantKey: string, ratePerSecond: number): Promise<Grant | null> {
     for (;;) {
       const answer = await this.grants.call(tenantKey, ratePerSecond);
       if (answer.granted) return answer;
@@ -122,17 +140,44 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
     }
   }
 
-  private permit(tenantKey: string, answer: Extract<GrantAnswer, { granted: true }>): SendPermit {
-    const leaveBy = answer.askedAt + answer.waitMs + PostgresPemsRateLimiter.ALLOWANCE_MS;
+  private permit(tenantKey: string, grant: Grant, window: RateWindow): SendPermit {
+    const leaveBy = grant.askedAt + grant.waitMs + PostgresPemsRateLimiter.ALLOWANCE_MS;
     return {
+      abandonAt: this.abandonAt(grant, window),
       departed: (leftAt: number) => {
         if (leftAt <= leaveBy) return;
-        // The database's clock read answer.dbNowMs no earlier than we asked: this is the latest it may have left.
-        const latest = answer.dbNowMs + (leftAt - answer.askedAt);
-        this.query('SELECT pems_rate_limit_departed($1, $2, to_timestamp($3::float8 / 1000))', [tenantKey, answer.grantNumber, latest])
-          .catch((error: Error) => this.logger.warn(`Could not record a late departure for ${tenantKey}: ${error.message}`));
+        // The database read its clock (dbNowMs) no earlier than we asked: this is the latest the request may have left.
+        this.report(tenantKey, { grantNumber: grant.grantNumber, leftAtMs: grant.dbNowMs + (leftAt - grant.askedAt) });
       },
     };
+  }
+
+  /** Keeps a late departure for the tenant's next grant; tells the database alone if none comes within REPORT_WITHIN_MS. */
+  private report(tenantKey: string, departure: Departure): void {
+    const pending = this.unreported.get(tenantKey);
+    if (pending) {
+      pending.departures.push(departure);
+      return;
+    }
+    const timer = setTimeout(() => void this.flushReports(tenantKey), PostgresPemsRateLimiter.REPORT_WITHIN_MS);
+    this.unreported.set(tenantKey, { departures: [departure], timer });
+  }
+
+  /** The tenant's unreported departures, taken (and their timer stopped) to be sent now. */
+  private takeReports(tenantKey: string): Departure[] {
+    const pending = this.unreported.get(tenantKey);
+    if (!pending) return [];
+    clearTimeout(pending.timer);
+    this.unreported.delete(tenantKey);
+    return pending.departures;
+  }
+
+  private async flushReports(tenantKey: string): Promise<void> {
+    const departures = this.takeReports(tenantKey);
+    if (departures.length === 0) return;
+    await this.query('SELECT pems_rate_limit_departed($1, $2, $3)', [tenantKey, departures.map((d) => d.grantNumber), departures.map((d) => d.leftAtMs)]).catch(
+      (error: Error) => this.logger.warn(`Could not record ${departures.length} late departure(s) for ${tenantKey}: ${error.message}`),
+    );
   }
 
   /**
@@ -159,22 +204,30 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
     return Array.from({ length: count }, (_, index) => ({ dueAt: answeredAt + Math.max(0, firstInMs) + index * spacingMs }));
   }
 
-  /** Asks the database for `count` grants (pems_rate_limit_grant, migration LeaseTokensAndClosedLoopLimits). */
+  /** Asks the database for `count` grants (pems_rate_limit_grant, migration LeaseTokensAndClosedLoopLimits), telling it the late departures meanwhile. */
   private async grant(tenantKey: string, ratePerSecond: number, count: number): Promise<GrantAnswer[]> {
     const window = this.window(ratePerSecond);
+    const spacingMs = this.spacingMs(ratePerSecond);
+    const departures = this.takeReports(tenantKey);
     const askedAt = performance.now();
-    const rows = await this.query<{ grant_number: string | null; wait_ms: number | null; paused_ms: number | null; db_now_ms: number }>(
-      'SELECT * FROM pems_rate_limit_grant($1, $2, $3, $4, $5, $6, $7)',
-      [
+    let rows: Array<{ grant_number: string | null; wait_ms: number | null; paused_ms: number | null; db_now_ms: number }>;
+    try {
+      rows = await this.query('SELECT * FROM pems_rate_limit_grant($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
         tenantKey,
         count,
         window.entries,
         window.ms,
-        this.spacingMs(ratePerSecond) * PostgresPemsRateLimiter.MIN_GAP_SHARE,
+        spacingMs * PostgresPemsRateLimiter.MIN_GAP_SHARE,
         PostgresPemsRateLimiter.ALLOWANCE_MS,
-        Math.max(this.spacingMs(ratePerSecond), 5),
-      ],
-    );
+        Math.max(spacingMs, 5),
+        departures.map((departure) => departure.grantNumber),
+        departures.map((departure) => departure.leftAtMs),
+      ]);
+    } catch (error) {
+      // Not told: keep them for the next try, or the timer.
+      for (const departure of departures) this.report(tenantKey, departure);
+      throw error;
+    }
     const answeredAt = performance.now();
     const answers: GrantAnswer[] = [];
     for (const row of rows) {
@@ -182,7 +235,8 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
       answers.push({ granted: true, grantNumber: Number(row.grant_number), waitMs: Math.max(0, row.wait_ms ?? 0), dbNowMs: row.db_now_ms, askedAt, answeredAt });
     }
     const rest = rows.find((row) => row.grant_number === null);
-    const refusal: GrantAnswer = rest?.paused_ms != null ? { granted: false, retryInMs: rest.paused_ms, paused: true } : { granted: false, retryInMs: Math.max(0, rest?.wait_ms ?? 0), paused: false };
+    const refusal: GrantAnswer =
+      rest?.paused_ms != null ? { granted: false, retryInMs: rest.paused_ms, paused: true } : { granted: false, retryInMs: Math.max(0, rest?.wait_ms ?? 0), paused: false };
     while (answers.length < count) answers.push(refusal);
     return answers;
   }
@@ -196,5 +250,22 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
          GREATEST(limits.paused_until, clock_timestamp() + make_interval(secs => $2::float8 / 1000))`,
       [tenantKey, capped],
     );
+  }
+
+  private async query<T>(text: string, values: unknown[]): Promise<T[]> {
+    this.pool ??= this.database.connectionUrl().then((connectionString) => {
+      const pool = new Pool({ connectionString, max: PostgresPemsRateLimiter.POOL_SIZE, application_name: 'pems-sync-rate-limit', connectionTimeoutMillis: 10_000 });
+      // An idle connection that breaks (a restarted database) is dropped; the next query opens another.
+      pool.on('error', (error) => this.logger.warn(`A rate-limit connection failed: ${error.message}`));
+      return pool;
+    });
+    return (await (await this.pool).query(text, values)).rows as T[];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const tenantKey of [...this.unreported.keys()]) await this.flushReports(tenantKey);
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool).end();
   }
 }

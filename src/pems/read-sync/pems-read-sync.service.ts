@@ -125,7 +125,7 @@ export class PemsReadSyncService {
          -- Locked in the order every writer of records uses (record-locks.ts).
          SELECT id FROM pfa_records
          WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
-         ORDER BY pfa_id FOR UPDATE
+         ORDER BY pfa_id COLLATE "C" FOR UPDATE
        ), tally AS (
          SELECT (SELECT count(*) FROM unlisted)::int AS unlisted, (SELECT count(*) FROM live)::int AS live
        ), marked AS (
