@@ -79,4 +79,34 @@ describe('PEMS rate limit (e2e)', () => {
     await Promise.all([burst(first, rio, 15), burst(second, lisbon, 15)]);
     expectWithinLimitAndBusy(30, started);
   });
+
+  describe('higher limits', () => {
+    /** An organization on a tenant of its own, whose server and the simulator allow `rate` per second. */
+    async function tenantAt(rate: number): Promise<Organization> {
+      const fixtures = new Fixtures(first);
+      const organization = await fixtures.organization(`FAST${rate}`);
+      const tenant = `FAST_${rate}_TENANT`;
+      simulator.setCredentials(tenant, { username: 'svc-test', password: 's3cret-pems-password' });
+      simulator.setRateLimit(rate, tenant);
+      simulator.seed(organization.code, 20);
+      await connectToSimulator(first, organization, baseUrl, { tenant, rateLimitPerSecond: rate });
+      return organization;
+    }
+
+    it.each([
+      [50, 150],
+      [250, 750],
+    ])('at %i/s, %i concurrent calls from two instances: never above the limit in any second, and the limit used', async (rate, count) => {
+      const organization = await tenantAt(rate);
+      simulator.clearLog();
+      const started = Date.now();
+      await Promise.all([burst(first, organization, count / 2), burst(second, organization, count / 2)]);
+      const elapsed = Date.now() - started;
+      const log = simulator.getLog();
+      expect(log).toHaveLength(count);
+      expect(log.filter((entry) => entry.status !== 200)).toEqual([]);
+      expectWithinRateLimit(log, rate, `${count} calls at ${rate}/s`);
+      expect(elapsed).toBeLessThan(((count - 1) / rate) * 1000 * 1.1 + 1000);
+    });
+  });
 });
