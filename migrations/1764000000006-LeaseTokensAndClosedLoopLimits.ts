@@ -40,7 +40,7 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
     // Late departures, as the caller reports them (p_numbers: grant numbers, p_left_at_ms: the
     // latest each may have left, epoch ms): each grant's time moves on to it (never back), so that
     // the send one window later is measured from when it really left. Grants no longer kept are
-    // left alone. Used inside pems_rate_limit_grant, and alone when no grant follows soon.
+    // left alone.
     await queryRunner.query(`
       CREATE FUNCTION pems_rate_limit_departed(p_key text, p_numbers bigint[], p_left_at_ms float8[])
       RETURNS void LANGUAGE plpgsql AS $$
@@ -65,15 +65,14 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
     // p_entries grants before it and p_min_gap_ms after the one just before it (sends stay
     // spread, even when one left late), and never while the tenant is paused. A grant may lie up
     // to p_ahead_ms ahead (the caller waits for it); the time kept for it is the grant plus
-    // p_allowance_ms, the latest the caller may leave without reporting. Late departures reported
-    // meanwhile (p_departed_*) are applied first. The last 200 grants are kept, whatever the
+    // p_allowance_ms, the latest the caller may leave without reporting. The last 200 grants are kept, whatever the
     // callers' rates, so that callers of one tenant with different rates judge one history.
     // Answers one row per grant (its number and its wait), then, if not all were granted, one
     // row with a null number and how long the rest must wait (paused: paused_ms). The row is
     // locked for the statement: grants never overlap, whichever instance asks.
     await queryRunner.query(`
       CREATE FUNCTION pems_rate_limit_grant(p_key text, p_count int, p_entries int, p_window_ms float8, p_min_gap_ms float8,
-                                            p_allowance_ms float8, p_ahead_ms float8, p_departed_numbers bigint[], p_departed_at_ms float8[])
+                                            p_allowance_ms float8, p_ahead_ms float8)
       RETURNS TABLE (grant_number bigint, wait_ms float8, paused_ms float8, db_now_ms float8)
       LANGUAGE plpgsql AS $$
       DECLARE
@@ -86,7 +85,6 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
         n int;
       BEGIN
         INSERT INTO pems_rate_limits (tenant_key, next_slot_at) VALUES (p_key, now_at) ON CONFLICT (tenant_key) DO NOTHING;
-        PERFORM pems_rate_limit_departed(p_key, p_departed_numbers, p_departed_at_ms);
         SELECT l.sent_at, l.sent_count, l.paused_until INTO sent, granted_count, paused
         FROM pems_rate_limits l WHERE l.tenant_key = p_key FOR UPDATE;
         IF paused > now_at THEN
@@ -112,7 +110,7 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP FUNCTION pems_rate_limit_grant(text, int, int, float8, float8, float8, float8, bigint[], float8[])`);
+    await queryRunner.query(`DROP FUNCTION pems_rate_limit_grant(text, int, int, float8, float8, float8, float8)`);
     await queryRunner.query(`DROP FUNCTION pems_rate_limit_departed(text, bigint[], float8[])`);
     await queryRunner.query(`ALTER TABLE pems_rate_limits ALTER COLUMN last_slot_at DROP DEFAULT`);
     await queryRunner.query(`ALTER TABLE pems_rate_limits DROP COLUMN sent_count, DROP COLUMN sent_at`);

@@ -24,7 +24,7 @@ interface Grant {
 /** The database's answer to one caller's request for a grant. */
 type GrantAnswer = ({ granted: true } & Grant) | { granted: false; retryInMs: number; paused: boolean };
 
-/** A late departure not yet told to the database: the grant, and the latest it may have left (the database's epoch ms). */
+/** A late departure, as told to the database: the grant, and the latest it may have left (the database's epoch ms). */
 interface Departure {
   grantNumber: number;
   leftAtMs: number;
@@ -49,9 +49,9 @@ interface RateWindow {
  *    than `rate` of them; and not closer than MIN_GAP_SHARE of the spacing to the send before
  *    it, so a late send is not followed by a burst. The time kept for a grant is the grant plus
  *    ALLOWANCE_MS; a send that leaves later than that (a busy event loop, a new connection)
- *    reports when it really left, with the next grant or within REPORT_WITHIN_MS. A send that
- *    could not leave within a quarter of a window of its grant does not leave at all (the
- *    client's transport abandons it), so its report always arrives in time. Lateness costs
+ *    reports when it really left, at once. A send that could not leave within half a window of
+ *    its grant does not leave at all (the client's transport abandons it), so its report always
+ *    arrives before the grant one window later. Lateness costs
  *    throughput, never the limit, and never a give-up.
  *
  * Above MAX_WINDOW_ENTRIES per second, the window is split: k = ceil(rate / 200) windows of
@@ -74,18 +74,16 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
   static readonly MAX_WAIT_IN_PLACE_MS = 10_000;
   /** Two sends are at least this share of the spacing apart (less the allowance), even when the one before left late: spread, not bursts. */
   static readonly MIN_GAP_SHARE = 0.6;
-  /** A late departure is told to the database with the tenant's next grant, or alone after this long at the latest. */
-  static readonly REPORT_WITHIN_MS = 20;
-  /** The limiter's own connections: one grant or reservation per tenant is on its way at a time (GroupedCalls). */
-  static readonly POOL_SIZE = 4;
+  /** The limiter's own connections: one reservation, one grant and one report per tenant are on their way at a time (GroupedCalls). */
+  static readonly POOL_SIZE = 6;
 
   private readonly logger = new Logger('PemsRateLimiter');
   /** Callers of one tenant that ask while its previous reservation is on its way share the next. */
   private readonly turns = new GroupedCalls<number, Turn>((tenantKey, rates) => this.reserve(tenantKey, Math.min(...rates), rates.length));
   /** Likewise for grants. */
   private readonly grants = new GroupedCalls<number, GrantAnswer>((tenantKey, rates) => this.grant(tenantKey, Math.min(...rates), rates.length));
-  /** Late departures per tenant, waiting to be told with the next grant. */
-  private readonly unreported = new Map<string, { departures: Departure[]; timer: NodeJS.Timeout }>();
+  /** Likewise for late departures: the first goes at once, those that come while it is on its way go together next. */
+  private readonly departures = new GroupedCalls<Departure, void>((tenantKey, departures) => this.recordDepartures(tenantKey, departures));
   private pool?: Promise<Pool>;
 
   constructor(
@@ -122,9 +120,13 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
     }
   }
 
-  /** After this (performance.now()), a send on `grant` must not leave: its report could come after the grant one window later. */
+  /**
+   * After this (performance.now()), a send on `grant` must not leave: half a window after its
+   * grant, so that its report (sent at once) still reaches the
+   * database before the grant one window later can be given.
+   */
   private abandonAt(grant: Grant, window: RateWindow): number {
-    return grant.askedAt + grant.waitMs + window.ms / 4;
+    return grant.askedAt + grant.waitMs + window.ms / 2;
   }
 
   /** Asks for a grant until there is one; null when the tenant was paused meanwhile (the caller takes a new turn). */
@@ -147,37 +149,16 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
       departed: (leftAt: number) => {
         if (leftAt <= leaveBy) return;
         // The database read its clock (dbNowMs) no earlier than we asked: this is the latest the request may have left.
-        this.report(tenantKey, { grantNumber: grant.grantNumber, leftAtMs: grant.dbNowMs + (leftAt - grant.askedAt) });
+        this.departures
+          .call(tenantKey, { grantNumber: grant.grantNumber, leftAtMs: grant.dbNowMs + (leftAt - grant.askedAt) })
+          .catch((error: Error) => this.logger.warn(`Could not record a late departure for ${tenantKey}: ${error.message}`));
       },
     };
   }
 
-  /** Keeps a late departure for the tenant's next grant; tells the database alone if none comes within REPORT_WITHIN_MS. */
-  private report(tenantKey: string, departure: Departure): void {
-    const pending = this.unreported.get(tenantKey);
-    if (pending) {
-      pending.departures.push(departure);
-      return;
-    }
-    const timer = setTimeout(() => void this.flushReports(tenantKey), PostgresPemsRateLimiter.REPORT_WITHIN_MS);
-    this.unreported.set(tenantKey, { departures: [departure], timer });
-  }
-
-  /** The tenant's unreported departures, taken (and their timer stopped) to be sent now. */
-  private takeReports(tenantKey: string): Departure[] {
-    const pending = this.unreported.get(tenantKey);
-    if (!pending) return [];
-    clearTimeout(pending.timer);
-    this.unreported.delete(tenantKey);
-    return pending.departures;
-  }
-
-  private async flushReports(tenantKey: string): Promise<void> {
-    const departures = this.takeReports(tenantKey);
-    if (departures.length === 0) return;
-    await this.query('SELECT pems_rate_limit_departed($1, $2, $3)', [tenantKey, departures.map((d) => d.grantNumber), departures.map((d) => d.leftAtMs)]).catch(
-      (error: Error) => this.logger.warn(`Could not record ${departures.length} late departure(s) for ${tenantKey}: ${error.message}`),
-    );
+  private async recordDepartures(tenantKey: string, departures: Departure[]): Promise<void[]> {
+    await this.query('SELECT pems_rate_limit_departed($1, $2, $3)', [tenantKey, departures.map((d) => d.grantNumber), departures.map((d) => d.leftAtMs)]);
+    return departures.map(() => undefined);
   }
 
   /**
@@ -204,30 +185,15 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
     return Array.from({ length: count }, (_, index) => ({ dueAt: answeredAt + Math.max(0, firstInMs) + index * spacingMs }));
   }
 
-  /** Asks the database for `count` grants (pems_rate_limit_grant, migration LeaseTokensAndClosedLoopLimits), telling it the late departures meanwhile. */
+  /** Asks the database for `count` grants (pems_rate_limit_grant, migration LeaseTokensAndClosedLoopLimits). */
   private async grant(tenantKey: string, ratePerSecond: number, count: number): Promise<GrantAnswer[]> {
     const window = this.window(ratePerSecond);
     const spacingMs = this.spacingMs(ratePerSecond);
-    const departures = this.takeReports(tenantKey);
     const askedAt = performance.now();
-    let rows: Array<{ grant_number: string | null; wait_ms: number | null; paused_ms: number | null; db_now_ms: number }>;
-    try {
-      rows = await this.query('SELECT * FROM pems_rate_limit_grant($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        tenantKey,
-        count,
-        window.entries,
-        window.ms,
-        spacingMs * PostgresPemsRateLimiter.MIN_GAP_SHARE,
-        PostgresPemsRateLimiter.ALLOWANCE_MS,
-        Math.max(spacingMs, 5),
-        departures.map((departure) => departure.grantNumber),
-        departures.map((departure) => departure.leftAtMs),
-      ]);
-    } catch (error) {
-      // Not told: keep them for the next try, or the timer.
-      for (const departure of departures) this.report(tenantKey, departure);
-      throw error;
-    }
+    const rows = await this.query<{ grant_number: string | null; wait_ms: number | null; paused_ms: number | null; db_now_ms: number }>(
+      'SELECT * FROM pems_rate_limit_grant($1, $2, $3, $4, $5, $6, $7)',
+      [tenantKey, count, window.entries, window.ms, spacingMs * PostgresPemsRateLimiter.MIN_GAP_SHARE, PostgresPemsRateLimiter.ALLOWANCE_MS, Math.max(spacingMs, 5)],
+    );
     const answeredAt = performance.now();
     const answers: GrantAnswer[] = [];
     for (const row of rows) {
@@ -263,7 +229,6 @@ export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplic
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const tenantKey of [...this.unreported.keys()]) await this.flushReports(tenantKey);
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await (await pool).end();
