@@ -33,6 +33,8 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
 
     await queryRunner.query(`ALTER TABLE pems_rate_limits ADD COLUMN sent_at timestamptz[] NOT NULL DEFAULT '{}'`);
     await queryRunner.query(`ALTER TABLE pems_rate_limits ADD COLUMN sent_count bigint NOT NULL DEFAULT 0`);
+    // How many of the last grants sent_at keeps: the most any caller's window has needed.
+    await queryRunner.query(`ALTER TABLE pems_rate_limits ADD COLUMN sent_kept integer NOT NULL DEFAULT 0`);
     // last_slot_at is no longer used; it stays until a later release, so that instances of the
     // previous version keep working during a rolling upgrade.
     await queryRunner.query(`ALTER TABLE pems_rate_limits ALTER COLUMN last_slot_at SET DEFAULT now()`);
@@ -65,8 +67,9 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
     // p_entries grants before it and p_min_gap_ms after the one just before it (sends stay
     // spread, even when one left late), and never while the tenant is paused. A grant may lie up
     // to p_ahead_ms ahead (the caller waits for it); the time kept for it is the grant plus
-    // p_allowance_ms, the latest the caller may leave without reporting. The last 200 grants are kept, whatever the
-    // callers' rates, so that callers of one tenant with different rates judge one history.
+    // p_allowance_ms, the latest the caller may leave without reporting. As many of the last
+    // grants are kept as any caller's window has needed (sent_kept), so that callers of one tenant
+    // with different rates judge one history.
     // Answers one row per grant (its number and its wait), then, if not all were granted, one
     // row with a null number and how long the rest must wait (paused: paused_ms). The row is
     // locked for the statement: grants never overlap, whichever instance asks.
@@ -76,36 +79,50 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
       RETURNS TABLE (grant_number bigint, wait_ms float8, paused_ms float8, db_now_ms float8)
       LANGUAGE plpgsql AS $$
       DECLARE
-        kept CONSTANT int := 200;
+        kept int;
         now_at timestamptz := clock_timestamp();
         sent timestamptz[];
+        granted timestamptz[] := '{}';
         granted_count bigint;
         paused timestamptz;
         grant_at timestamptz;
         n int;
+        k int;
+        earlier int;
       BEGIN
         INSERT INTO pems_rate_limits (tenant_key, next_slot_at) VALUES (p_key, now_at) ON CONFLICT (tenant_key) DO NOTHING;
-        SELECT l.sent_at, l.sent_count, l.paused_until INTO sent, granted_count, paused
+        SELECT l.sent_at, l.sent_count, l.paused_until, GREATEST(l.sent_kept, p_entries) INTO sent, granted_count, paused, kept
         FROM pems_rate_limits l WHERE l.tenant_key = p_key FOR UPDATE;
         IF paused > now_at THEN
           RETURN QUERY SELECT NULL::bigint, NULL::float8, EXTRACT(EPOCH FROM paused - now_at)::float8 * 1000, EXTRACT(EPOCH FROM now_at)::float8 * 1000;
           RETURN;
         END IF;
+        n := cardinality(sent);
+        -- The kept times and this statement's new grants are read as one list (sent, then granted),
+        -- and joined once at the end: the arrays are copied once per statement, not per grant.
         FOR i IN 1..p_count LOOP
-          n := cardinality(sent);
+          k := n + i - 1; -- grants before this one
           grant_at := now_at;
-          IF n >= p_entries THEN grant_at := GREATEST(grant_at, sent[n - p_entries + 1] + make_interval(secs => p_window_ms / 1000)); END IF;
-          IF n >= 1 THEN grant_at := GREATEST(grant_at, sent[n] + make_interval(secs => (p_min_gap_ms - p_allowance_ms) / 1000)); END IF;
+          earlier := k - p_entries + 1;
+          IF earlier >= 1 THEN
+            grant_at := GREATEST(grant_at, (CASE WHEN earlier <= n THEN sent[earlier] ELSE granted[earlier - n] END) + make_interval(secs => p_window_ms / 1000));
+          END IF;
+          IF k >= 1 THEN
+            grant_at := GREATEST(grant_at, (CASE WHEN k <= n THEN sent[k] ELSE granted[k - n] END) + make_interval(secs => (p_min_gap_ms - p_allowance_ms) / 1000));
+          END IF;
           IF grant_at > now_at + make_interval(secs => p_ahead_ms / 1000) THEN
             RETURN QUERY SELECT NULL::bigint, EXTRACT(EPOCH FROM grant_at - now_at)::float8 * 1000, NULL::float8, EXTRACT(EPOCH FROM now_at)::float8 * 1000;
             EXIT;
           END IF;
-          sent := sent || (grant_at + make_interval(secs => p_allowance_ms / 1000));
-          IF cardinality(sent) > kept THEN sent := sent[cardinality(sent) - kept + 1 : cardinality(sent)]; END IF;
+          granted := granted || (grant_at + make_interval(secs => p_allowance_ms / 1000));
           granted_count := granted_count + 1;
           RETURN QUERY SELECT granted_count, EXTRACT(EPOCH FROM grant_at - now_at)::float8 * 1000, NULL::float8, EXTRACT(EPOCH FROM now_at)::float8 * 1000;
         END LOOP;
-        UPDATE pems_rate_limits SET sent_at = sent, sent_count = granted_count WHERE tenant_key = p_key;
+        IF cardinality(granted) > 0 THEN
+          sent := sent || granted;
+          IF cardinality(sent) > kept THEN sent := sent[cardinality(sent) - kept + 1 : cardinality(sent)]; END IF;
+          UPDATE pems_rate_limits SET sent_at = sent, sent_count = granted_count, sent_kept = kept WHERE tenant_key = p_key;
+        END IF;
       END $$`);
   }
 
@@ -113,7 +130,7 @@ export class LeaseTokensAndClosedLoopLimits1764000000006 implements MigrationInt
     await queryRunner.query(`DROP FUNCTION pems_rate_limit_grant(text, int, int, float8, float8, float8, float8)`);
     await queryRunner.query(`DROP FUNCTION pems_rate_limit_departed(text, bigint[], float8[])`);
     await queryRunner.query(`ALTER TABLE pems_rate_limits ALTER COLUMN last_slot_at DROP DEFAULT`);
-    await queryRunner.query(`ALTER TABLE pems_rate_limits DROP COLUMN sent_count, DROP COLUMN sent_at`);
+    await queryRunner.query(`ALTER TABLE pems_rate_limits DROP COLUMN sent_kept, DROP COLUMN sent_count, DROP COLUMN sent_at`);
     await queryRunner.query(`DROP INDEX ix_api_servers_tenant_key`);
     await queryRunner.query(`ALTER TABLE api_servers DROP COLUMN tenant_key`);
     await queryRunner.query(`ALTER TABLE pfa_write_queue DROP COLUMN lease_token`);

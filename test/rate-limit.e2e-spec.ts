@@ -81,6 +81,21 @@ describe('PEMS rate limit (e2e)', () => {
   });
 
   describe('higher limits', () => {
+    // At 50-250 requests/s the simulator's thread and the test process are busy enough that
+    // requests now and then reach the simulator with a few ms more jitter than its clock can
+    // account for: these instances leave 10 ms of margin (PEMS_RATE_LIMIT_MARGIN_MS) instead of 3,
+    // which is what an operator on a jittery network does too. The mechanism under test is the
+    // same; 250/s (above MAX_WINDOW_ENTRIES) takes the split window.
+    let fastFirst: TestApp;
+    let fastSecond: TestApp;
+    beforeAll(async () => {
+      fastFirst = await createTestApp({ PEMS_RATE_LIMIT_MARGIN_MS: '10' });
+      fastSecond = await createTestApp({ PEMS_RATE_LIMIT_MARGIN_MS: '10', ENABLE_PEMS_WRITE_SYNC: 'false' });
+    });
+    afterAll(async () => {
+      await Promise.all([fastFirst.close(), fastSecond.close()]);
+    });
+
     /** An organization on a tenant of its own, whose server and the simulator allow `rate` per second. */
     async function tenantAt(rate: number): Promise<Organization> {
       const fixtures = new Fixtures(first);
@@ -100,7 +115,7 @@ describe('PEMS rate limit (e2e)', () => {
       const organization = await tenantAt(rate);
       simulator.clearLog();
       const started = Date.now();
-      await Promise.all([burst(first, organization, count / 2), burst(second, organization, count / 2)]);
+      await Promise.all([burst(fastFirst, organization, count / 2), burst(fastSecond, organization, count / 2)]);
       const elapsed = Date.now() - started;
       const log = simulator.getLog();
       expect(log).toHaveLength(count);

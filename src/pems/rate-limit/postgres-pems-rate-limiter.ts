@@ -68,12 +68,12 @@ interface RateWindow {
 export class PostgresPemsRateLimiter extends PemsRateLimiter implements OnApplicationShutdown {
   /** How long after its grant a caller may leave without reporting when it left. */
   static readonly ALLOWANCE_MS = 4;
-  /** The most sends one window holds (the database keeps the last 200 grants of each tenant). */
+  /** The most sends one window holds (the database keeps as many of a tenant's last grants as its callers' windows need). */
   static readonly MAX_WINDOW_ENTRIES = 200;
   /** A caller holds on for a Retry-After pause up to this long; a longer pause sends it back to the queue. */
   static readonly MAX_WAIT_IN_PLACE_MS = 10_000;
   /** Two sends are at least this share of the spacing apart (less the allowance), even when the one before left late: spread, not bursts. */
-  static readonly MIN_GAP_SHARE = 0.6;
+  static readonly MIN_GAP_SHARE = 0.75;
   /** The limiter's own connections: one reservation, one grant and one report per tenant are on their way at a time (GroupedCalls). */
   static readonly POOL_SIZE = 6;
 
