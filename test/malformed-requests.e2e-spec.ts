@@ -75,7 +75,7 @@ describe('malformed requests (e2e)', () => {
   const withInput = ENDPOINTS.filter((endpoint) => endpoint.body || endpoint.query || endpoint.params);
   const suites = withInput.flatMap((endpoint) => {
     const categories: MalformedCategory[] = [
-      ...(endpoint.body ? (['wrong shape', 'oversized or deeply nested', 'prototype keys'] as const) : []),
+      ...(endpoint.body ? (['wrong shape', 'oversized or deeply nested', 'prototype keys', 'unstorable text'] as const) : []),
       ...(endpoint.query ? (['bad query'] as const) : []),
       ...(endpoint.params ? (['bad route parameter'] as const) : []),
     ];

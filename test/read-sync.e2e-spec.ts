@@ -97,6 +97,30 @@ describe('read sync (e2e)', () => {
     expect(snapshots.map((snapshot) => snapshot.version)).toEqual([before.version, before.version + 1]);
   });
 
+  it('skips a record whose text no record may hold (a NUL, an unpaired surrogate), reports it by id, does not mark it deleted, and mirrors the rest', async () => {
+    await sync().expect(200);
+    const known = simulator.getRecord('RIO', 'PFA-10002')!;
+    const before = await records().findOneByOrFail({ pfaId: 'PFA-10002' });
+    simulator.putRecord({ organization: 'RIO', pfaId: known.pfaId, recordid: known.recordid + 1, data: { ...known.data, category: 'Cranes\u0000DROP' } });
+    simulator.putRecord({ organization: 'RIO', pfaId: 'PFA-NEW\u0000', recordid: 1, data: { ...known.data } });
+    simulator.putRecord({ organization: 'RIO', pfaId: 'PFA-20000', recordid: 1, data: { ...known.data, manufacturer: 'Lieb\uD800herr' } });
+
+    const response = await sync().expect(200);
+    expect(response.body).toMatchObject({ created: 0, unchanged: 299, markedDeleted: 0 });
+    expect(response.body.skipped).toEqual(
+      expect.arrayContaining([
+        { pfaId: 'PFA-10002', field: 'data.category' },
+        { pfaId: 'PFA-NEW\\u0000', field: 'pfaId' },
+        { pfaId: 'PFA-20000', field: 'data.manufacturer' },
+      ]),
+    );
+    expect(response.body.skipped).toHaveLength(3);
+    const after = await records().findOneByOrFail({ pfaId: 'PFA-10002' });
+    expect({ data: after.data, version: after.version, deletedInPemsAt: after.deletedInPemsAt }).toEqual({ data: before.data, version: before.version, deletedInPemsAt: null });
+    expect(await records().countBy({ pfaId: 'PFA-20000' })).toBe(0);
+    expect(logger.warnings.join('\n')).toMatch(/skipped 3 record\(s\).*PFA-10002 \(data\.category\)/);
+  });
+
   it('marks a record PEMS no longer lists as deleted, keeps it, and clears the mark if it comes back', async () => {
     await sync().expect(200);
     const gone = simulator.getRecord('RIO', 'PFA-10003')!;
@@ -113,7 +137,7 @@ describe('read sync (e2e)', () => {
     expect((await records().findOneByOrFail({ pfaId: 'PFA-10003' })).deletedInPemsAt).toBeNull();
   });
 
-  it('keeps within the rate limit, and answers 502 naming the cause when PEMS fails', async () => {
+  it('keeps within the rate limit, and answers a generic 502 when PEMS fails, the cause in the log only', async () => {
     await sync().expect(200);
     expect(simulator.getLog().every((entry) => entry.status === 200)).toBe(true);
     expectWithinRateLimit(simulator.getLog(), 10, 'the grid pages');
@@ -121,7 +145,9 @@ describe('read sync (e2e)', () => {
     simulator.setFaults({ statusShares: { 503: 1 } });
     const failed = await sync().expect(502);
     expect(failed.body.code).toBe('PEMS_UNAVAILABLE');
-    expect(failed.body.message).toContain('503');
+    expect(failed.body.message).not.toContain('503');
+    expect(failed.body.message).toMatch(/log has the reason/);
+    expect(logger.warnings.join('\n')).toMatch(/Read sync of RIO stopped at cursor 0: .*503/);
     simulator.clearFaults();
     expect(await records().count()).toBe(300);
   });
@@ -147,14 +173,15 @@ describe('read sync (e2e)', () => {
       expect(await markedDeleted()).toBe(0);
     });
 
-    it('a cursor that does not advance: 502 naming it, read once, and nothing marked deleted', async () => {
+    it('a cursor that does not advance: 502, the log naming it, read once, and nothing marked deleted', async () => {
       await sync().expect(200);
       simulator.setGridQuirks({ stuckCursorAt: 20 });
       simulator.clearLog();
 
       const failed = await sync().expect(502);
       expect(failed.body.code).toBe('PEMS_UNAVAILABLE');
-      expect(failed.body.message).toMatch(/NEXTCURSORPOSITION 20 does not advance/);
+      expect(failed.body.message).not.toMatch(/NEXTCURSORPOSITION/);
+      expect(logger.warnings.join('\n')).toMatch(/NEXTCURSORPOSITION 20 does not advance/);
       expect(listedCursors()).toEqual([0, 10, 20]);
       expect(await markedDeleted()).toBe(0);
       expect(await records().count()).toBe(60);

@@ -55,7 +55,9 @@ export interface BenchApp {
  * port. `env` holds for the configuration load (as test/support/test-app.ts does) and is
  * restored afterwards, so that instances with different settings can live in one process.
  */
-export async function bootApp(name: string, env: Record<string, string>, logger: BenchFileLogger): Promise<BenchApp> {
+export async function bootApp(name: string, givenEnv: Record<string, string>, logger: BenchFileLogger): Promise<BenchApp> {
+  // The benchmarks' simulators listen on loopback.
+  const env = { PEMS_ALLOWED_HOSTS: '127.0.0.1', ...givenEnv };
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
   let app: INestApplication;

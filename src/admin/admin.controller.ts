@@ -1,7 +1,9 @@
-import { Body, Controller, Get, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { ApiServerDto, UpsertApiServerDto } from '../organizations/dto/api-server.dto';
+import { PaginationQueryDto } from '../common/dto/pagination.dto';
+import { ApiServerChangePageDto, ApiServerDto, UpsertApiServerDto } from '../organizations/dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from '../organizations/dto/organization.dto';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { CreateUserDto, MemberDto, PermissionsDto } from '../users/dto/user.dto';
@@ -34,10 +36,24 @@ export class AdminController {
 
   @Put('organizations/:id/api-server')
   @Authenticated({ permission: 'perm_Admin', organization: { param: 'id' } })
-  @ApiOperation({ summary: "Set the organization's PEMS API server; credentials are write-only and kept when left out" })
+  @ApiOperation({
+    summary: "Set the organization's PEMS API server",
+    description:
+      'The host must be one the deployment allows (PEMS_ALLOWED_HOSTS), else 400 HOST_NOT_ALLOWED. Credentials are write-only: ' +
+      "left out, the stored ones are kept, but only while the base URL's origin, the tenant and the auth type stay the same. " +
+      'Every change is kept in the audit (GET …/api-server/changes).',
+  })
   @ApiOkResponse({ type: ApiServerDto })
-  async putApiServer(@UuidParam('id') id: string, @Body() body: UpsertApiServerDto): Promise<ApiServerDto> {
-    return (await this.organizations.upsertApiServer(id, body)).server;
+  async putApiServer(@UuidParam('id') id: string, @Body() body: UpsertApiServerDto, @Auth() auth: AuthContext): Promise<ApiServerDto> {
+    return (await this.organizations.upsertApiServer(id, body, { id: auth.user.id, username: auth.user.username })).server;
+  }
+
+  @Get('organizations/:id/api-server/changes')
+  @Authenticated({ permission: 'perm_Admin', organization: { param: 'id' } })
+  @ApiOperation({ summary: "The audit of the organization's PEMS API server: every change, newest first (secrets are never shown)" })
+  @ApiOkResponse({ type: ApiServerChangePageDto })
+  getApiServerChanges(@UuidParam('id') id: string, @Query() page: PaginationQueryDto): Promise<ApiServerChangePageDto> {
+    return this.organizations.apiServerChanges(id, page);
   }
 
   @Post('users')

@@ -138,6 +138,15 @@ export class AppConfig {
   PEMS_READ_SYNC_SCHEDULE?: string;
 
   /**
+   * The PEMS hosts API servers may point at, comma-separated: host names (us1.eam.hxgnsmartcloud.com),
+   * wildcards (*.hxgnsmartcloud.com), addresses and networks (10.20.0.0/16). Nothing else is called,
+   * and a name must resolve to a public address unless an address or network here covers it.
+   * Empty: no PEMS host (demo mode still reaches its own simulator).
+   */
+  @IsString()
+  PEMS_ALLOWED_HOSTS = '';
+
+  /**
    * A read sync marks the records PEMS no longer lists as deleted only up to this share (in
    * percent) of the organization's records not marked already; beyond it, none until a
    * person confirms (a stale or broken PEMS list must not make live records uneditable).

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { readAllowedHosts } from './allowed-hosts';
 import { AppConfig } from './app-config';
 
 export class ConfigValidationError extends Error {
@@ -32,6 +33,7 @@ export function validateConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (config.CREDENTIALS_KEY && !isBase64Key(config.CREDENTIALS_KEY)) {
     problems.push('CREDENTIALS_KEY must be 32 bytes encoded in base64 (e.g. the output of `openssl rand -base64 32`)');
   }
+  for (const problem of readAllowedHosts(config.PEMS_ALLOWED_HOSTS).problems) problems.push(`PEMS_ALLOWED_HOSTS: ${problem}`);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   Object.assign(config, { embeddedDatabase: !config.DATABASE_URL });

@@ -1,4 +1,5 @@
 import { PfaSyncConflict } from '../conflicts/entities/pfa-sync-conflict.entity';
+import { ApiServerChange } from '../organizations/entities/api-server-change.entity';
 import { ApiServer } from '../organizations/entities/api-server.entity';
 import { Organization } from '../organizations/entities/organization.entity';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
@@ -12,6 +13,7 @@ import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity
 export const ENTITIES = [
   Organization,
   ApiServer,
+  ApiServerChange,
   User,
   UserOrganization,
   PfaRecord,

@@ -6,6 +6,7 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { PemsReadSyncService } from '../pems/read-sync/pems-read-sync.service';
 import { PemsSimulator } from '../pems/simulator/pems-simulator';
+import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 
 export const DEMO_RECORD_COUNT = 500;
 export const DEMO_TENANT = 'DEMO_TENANT';
@@ -25,6 +26,7 @@ export class DemoPemsService implements OnApplicationShutdown {
   constructor(
     private readonly organizations: OrganizationsService,
     private readonly readSync: PemsReadSyncService,
+    private readonly hostPolicy: PemsHostPolicy,
     @InjectRepository(PfaRecord) private readonly records: Repository<PfaRecord>,
   ) {}
 
@@ -41,6 +43,8 @@ export class DemoPemsService implements OnApplicationShutdown {
     }
     const { baseUrl } = await simulator.start(0, '127.0.0.1');
     this.simulator = simulator;
+    // The demo's own simulator, on loopback, is the one host demo mode allows beyond PEMS_ALLOWED_HOSTS.
+    this.hostPolicy.allowOrigin(baseUrl);
 
     await this.organizations.upsertApiServer(organization.id, {
       name: 'PEMS simulator (demo)',

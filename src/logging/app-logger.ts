@@ -3,6 +3,7 @@ import { WriteStream, createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { LogLevelName } from '../config/app-config';
+import { escapeControlCharacters } from './control-characters';
 
 const LEVELS_FROM: Record<LogLevelName, LogLevel[]> = {
   fatal: ['fatal'],
@@ -15,7 +16,9 @@ const LEVELS_FROM: Record<LogLevelName, LogLevel[]> = {
 
 /**
  * Nest's own console format on stdout (`[Nest] pid - time LOG [Context] message`), and the
- * same lines, uncoloured and with an ISO timestamp, appended to LOG_FILE.
+ * same lines, uncoloured and with an ISO timestamp, appended to LOG_FILE. A message's control
+ * characters are escaped, in both: a value from PEMS or a user with a line break in it cannot
+ * forge a log line. (A stack trace keeps its lines.)
  */
 export class AppLogger extends ConsoleLogger {
   private readonly file?: WriteStream;
@@ -36,10 +39,12 @@ export class AppLogger extends ConsoleLogger {
     writeStreamType?: 'stdout' | 'stderr',
     errorStack?: unknown,
   ): void {
-    super.printMessages(messages, context, logLevel, writeStreamType, errorStack);
+    const escaped = messages.map((message) => (typeof message === 'string' ? escapeControlCharacters(message) : message));
+    super.printMessages(escaped, escapeControlCharacters(context), logLevel, writeStreamType, errorStack);
     if (!this.file) return;
     const stamp = new Date().toISOString();
-    for (const message of messages) {
+    context = escapeControlCharacters(context);
+    for (const message of escaped) {
       const text = typeof message === 'string' ? message : inspect(message, { depth: 5, breakLength: Infinity });
       const stack = typeof errorStack === 'string' ? `\n${errorStack}` : '';
       this.file.write(`${stamp} ${logLevel.toUpperCase()} [${context}] ${text}${stack}\n`);

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
 import { CredentialsCipher } from './credentials-cipher.service';
+import { ApiServerChange } from './entities/api-server-change.entity';
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
 import { OrganizationsService } from './organizations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization, ApiServer])],
+  imports: [TypeOrmModule.forFeature([Organization, ApiServer, ApiServerChange]), PemsHostsModule],
   providers: [OrganizationsService, CredentialsCipher],
   exports: [OrganizationsService, CredentialsCipher, TypeOrmModule],
 })

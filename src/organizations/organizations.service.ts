@@ -1,12 +1,15 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
+import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
 import { stableJson } from '../common/stable-json';
+import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 import { WRITE_QUEUE_CHANNEL } from '../write-sync/write-queue-channel';
 import { CredentialsCipher, PemsCredentials } from './credentials-cipher.service';
-import { ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
+import { ApiServerChangeDto, ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';
+import { ApiServerChange, ApiServerFieldChange } from './entities/api-server-change.entity';
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
 import { pemsTenantKey } from './pems-tenant-key';
@@ -18,7 +21,10 @@ export class OrganizationsService {
   constructor(
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
     @InjectRepository(ApiServer) private readonly apiServers: Repository<ApiServer>,
+    @InjectRepository(ApiServerChange) private readonly changes: Repository<ApiServerChange>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: CredentialsCipher,
+    private readonly hostPolicy: PemsHostPolicy,
   ) {}
 
   async create(input: CreateOrganizationDto): Promise<OrganizationDto> {
@@ -43,40 +49,85 @@ export class OrganizationsService {
     return this.toApiServerDto(server);
   }
 
-  async upsertApiServer(organizationId: string, input: UpsertApiServerDto): Promise<{ server: ApiServerDto; outcome: UpsertOutcome }> {
-    if (!(await this.organizations.existsBy({ id: organizationId }))) throw new NotFoundAppException('Organization');
-    const existing = await this.apiServers.findOneBy({ organizationId });
-    const storedCredentials = existing ? this.cipher.decrypt(existing.credentialsEncrypted) : null;
-    const credentials = credentialsFrom(input, existing?.authType === input.authType ? storedCredentials : null);
+  /**
+   * Creates or changes the organization's API server, and keeps the change in api_server_changes
+   * (who, when, each field before and after; never a secret), in one transaction with the
+   * organization's row locked, so that two admins saving at once take turns. The host must be one
+   * PEMS_ALLOWED_HOSTS allows. Stored credentials are kept only while the base URL's origin, the
+   * tenant and the auth type stay: pointing the server elsewhere needs them given again, so that
+   * they are never sent to a host they were not given for.
+   */
+  async upsertApiServer(
+    organizationId: string,
+    input: UpsertApiServerDto,
+    changedBy: ApiServerChangeAuthor | null = null,
+  ): Promise<{ server: ApiServerDto; outcome: UpsertOutcome }> {
+    const hostProblem = this.hostPolicy.problemWith(input.baseUrl);
+    if (hostProblem) {
+      throw new RequestValidationException([{ field: 'baseUrl', code: 'HOST_NOT_ALLOWED', message: `baseUrl ${hostProblem}` }]);
+    }
+    const result = await this.dataSource.transaction(async (manager) => {
+      const organization = await manager.findOne(Organization, { where: { id: organizationId }, lock: { mode: 'pessimistic_write' } });
+      if (!organization) throw new NotFoundAppException('Organization');
+      const existing = await manager.findOne(ApiServer, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
+      const baseUrl = input.baseUrl.replace(/\/+$/, '');
+      const keepsCredentials = existing !== null && existing.authType === input.authType && sameOrigin(existing.baseUrl, baseUrl) && existing.tenant === input.tenant;
+      const storedCredentials = existing ? this.cipher.decrypt(existing.credentialsEncrypted) : null;
+      const credentials = credentialsFrom(input, keepsCredentials ? storedCredentials : null, existing !== null && !keepsCredentials);
 
-    const server = existing ?? this.apiServers.create({ organizationId });
-    const before = existing ? stableJson(comparable(existing)) : null;
-    Object.assign(server, {
-      name: input.name,
-      baseUrl: input.baseUrl.replace(/\/+$/, ''),
-      tenant: input.tenant,
-      authType: input.authType,
-      writeEnabled: input.writeEnabled ?? existing?.writeEnabled ?? false,
-      isActive: input.isActive ?? existing?.isActive ?? true,
-      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
-      timeoutMs: input.timeoutMs ?? null,
-      fieldMap: input.fieldMap ?? null,
+      const server = existing ?? manager.create(ApiServer, { organizationId });
+      const before = existing ? auditable(existing, storedCredentials) : null;
+      Object.assign(server, {
+        name: input.name,
+        baseUrl,
+        tenant: input.tenant,
+        authType: input.authType,
+        writeEnabled: input.writeEnabled ?? existing?.writeEnabled ?? false,
+        isActive: input.isActive ?? existing?.isActive ?? true,
+        rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+        timeoutMs: input.timeoutMs ?? null,
+        fieldMap: input.fieldMap ?? null,
+      });
+      server.tenantKey = pemsTenantKey(server);
+      const credentialsChanged = stableJson(credentials) !== stableJson(storedCredentials);
+      if (credentialsChanged) {
+        server.credentialsEncrypted = this.cipher.encrypt(credentials);
+        server.credentialsUpdatedAt = new Date();
+        // New credentials end a pause caused by PEMS rejecting the old ones.
+        Object.assign(server, { authFailedAt: null, authPausedUntil: null, authFailureMessage: null });
+      }
+      const changes = changedFields(before, auditable(server, credentials), credentialsChanged);
+      if (existing && Object.keys(changes).length === 0) return { saved: existing, outcome: 'unchanged' as const };
+      const saved = await manager.save(server);
+      await manager.save(manager.create(ApiServerChange, {
+        organizationId,
+        apiServerId: saved.id,
+        changedBy: changedBy?.id ?? null,
+        changedByUsername: changedBy?.username ?? null,
+        action: existing ? 'updated' : 'created',
+        changes,
+      }));
+      // Items may have waited for this server (new credentials, writes enabled): wake the workers.
+      await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
+      return { saved, outcome: existing ? ('updated' as const) : ('created' as const) };
     });
-    server.tenantKey = pemsTenantKey(server);
-    const credentialsChanged = stableJson(credentials) !== stableJson(storedCredentials);
-    if (credentialsChanged) {
-      server.credentialsEncrypted = this.cipher.encrypt(credentials);
-      server.credentialsUpdatedAt = new Date();
-      // New credentials end a pause caused by PEMS rejecting the old ones.
-      Object.assign(server, { authFailedAt: null, authPausedUntil: null, authFailureMessage: null });
-    }
-    if (existing && !credentialsChanged && stableJson(comparable(server)) === before) {
-      return { server: this.toApiServerDto(existing), outcome: 'unchanged' };
-    }
-    const saved = await this.apiServers.save(server);
-    // Items may have waited for this server (new credentials, writes enabled): wake the workers.
-    await this.apiServers.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
-    return { server: this.toApiServerDto(saved), outcome: existing ? 'updated' : 'created' };
+    return { server: this.toApiServerDto(result.saved), outcome: result.outcome };
+  }
+
+  /** The API server's changes, newest first. */
+  async apiServerChanges(organizationId: string, page: PaginationQueryDto): Promise<Page<ApiServerChangeDto>> {
+    const [rows, total] = await this.changes.findAndCount({
+      where: { organizationId },
+      order: { id: 'DESC' },
+      skip: (page.page - 1) * page.pageSize,
+      take: page.pageSize,
+    });
+    return {
+      items: rows.map((row) => ({ id: row.id, changedAt: row.changedAt, changedBy: row.changedByUsername, action: row.action, changes: row.changes })),
+      total,
+      page: page.page,
+      pageSize: page.pageSize,
+    };
   }
 
   private toApiServerDto(server: ApiServer): ApiServerDto {
@@ -103,8 +154,13 @@ export class OrganizationsService {
   }
 }
 
-/** The credentials to store: those given, else the stored ones of the same auth type; both halves of basic auth are needed. */
-function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | null): PemsCredentials {
+/**
+ * The credentials to store: those given, else the stored ones (null when they may not be kept);
+ * both halves of basic auth are needed. `dropped`: stored ones were let go because the server
+ * now points elsewhere, which the message says.
+ */
+function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | null, dropped: boolean): PemsCredentials {
+  const because = dropped ? ' (the base URL\'s origin, the tenant or the auth type changed, so the stored credentials are not kept: give them again)' : '';
   if (input.authType === 'basic') {
     if (input.apiKey !== undefined) {
       throw new RequestValidationException([{ field: 'apiKey', code: 'UNKNOWN_FIELD', message: 'apiKey is for authType api_key' }]);
@@ -114,7 +170,7 @@ function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | nu
     const missing = [!username && 'username', !password && 'password'].filter((field): field is string => Boolean(field));
     if (missing.length > 0) {
       throw new RequestValidationException(
-        missing.map((field) => ({ field, code: 'MISSING_REQUIRED_FIELD', message: `${field} is required for authType basic` })),
+        missing.map((field) => ({ field, code: 'MISSING_REQUIRED_FIELD', message: `${field} is required for authType basic${because}` })),
       );
     }
     return { username, password };
@@ -124,13 +180,38 @@ function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | nu
     throw new RequestValidationException([{ field, code: 'UNKNOWN_FIELD', message: `${field} is for authType basic` }]);
   }
   const apiKey = input.apiKey ?? stored?.apiKey;
-  if (!apiKey) throw new RequestValidationException([{ field: 'apiKey', code: 'MISSING_REQUIRED_FIELD', message: 'apiKey is required for authType api_key' }]);
+  if (!apiKey) throw new RequestValidationException([{ field: 'apiKey', code: 'MISSING_REQUIRED_FIELD', message: `apiKey is required for authType api_key${because}` }]);
   return { apiKey };
 }
 
-function comparable(server: ApiServer) {
+/** Who changed an API server, as the audit keeps it. */
+export interface ApiServerChangeAuthor {
+  id: string;
+  username: string;
+}
+
+/** The fields an audit record shows: everything but the secrets (the basic-auth username is no secret). */
+function auditable(server: ApiServer, credentials: PemsCredentials | null): Record<string, unknown> {
   const { name, baseUrl, tenant, authType, writeEnabled, isActive, rateLimitPerSecond, timeoutMs, fieldMap } = server;
-  return { name, baseUrl, tenant, authType, writeEnabled, isActive, rateLimitPerSecond, timeoutMs, fieldMap };
+  return { name, baseUrl, tenant, authType, username: credentials?.username ?? null, writeEnabled, isActive, rateLimitPerSecond, timeoutMs, fieldMap };
+}
+
+function changedFields(before: Record<string, unknown> | null, after: Record<string, unknown>, credentialsChanged: boolean): Record<string, ApiServerFieldChange> {
+  const changes: Record<string, ApiServerFieldChange> = {};
+  for (const [field, value] of Object.entries(after)) {
+    const previous = before ? before[field] ?? null : null;
+    if (stableJson(previous) !== stableJson(value ?? null)) changes[field] = { from: previous, to: value ?? null };
+  }
+  if (credentialsChanged) changes.credentials = { from: before ? 'stored' : null, to: 'given' };
+  return changes;
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
 }
 
 export function toOrganizationDto(organization: Organization): OrganizationDto {

@@ -16,7 +16,13 @@ export class PemsException extends AppException {
     return new PemsException(HttpStatus.CONFLICT, PemsErrorCode.ReadSyncRunning, 'A read sync of this organization is running already; try again when it has finished');
   }
 
-  static unavailable(reason: string): PemsException {
+  /**
+   * PEMS could not be read. What happened on the way (refused, reset, a status, a body) stays in
+   * the log: told to the client, it would make the read sync a probe of whatever the base URL
+   * points at. Only a credentials rejection, which an admin must act on, is named.
+   */
+  static unavailable(credentialsRejected: boolean): PemsException {
+    const reason = credentialsRejected ? 'PEMS rejected the API server\'s credentials' : 'PEMS did not answer as expected; the service\'s log has the reason (quote the correlation id)';
     return new PemsException(HttpStatus.BAD_GATEWAY, PemsErrorCode.PemsUnavailable, `PEMS could not be read: ${reason}`);
   }
 }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiServer } from '../organizations/entities/api-server.entity';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { PemsRateLimiter } from './client/pems-rate-limiter';
 import { PemsWriteApiClient } from './client/pems-write-api.client';
@@ -14,7 +15,7 @@ import { PemsReadSyncService } from './read-sync/pems-read-sync.service';
 
 /** Everything that speaks to PEMS: the client, the shared rate limiter, read sync. */
 @Module({
-  imports: [HttpModule, TypeOrmModule.forFeature([ApiServer]), OrganizationsModule, PfaModule],
+  imports: [HttpModule, TypeOrmModule.forFeature([ApiServer]), OrganizationsModule, PemsHostsModule, PfaModule],
   controllers: [PemsReadSyncController],
   providers: [
     PemsWriteApiClient,

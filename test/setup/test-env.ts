@@ -5,3 +5,5 @@ process.env.CREDENTIALS_KEY ??= Buffer.alloc(32, 7).toString('base64');
 process.env.LOG_FILE ??= 'logs/test.log';
 process.env.LOG_LEVEL ??= 'warn';
 process.env.DATA_DIR ??= '.data/test';
+// The tests' PEMS simulators listen on loopback; the rest are names of the tests' made-up servers.
+process.env.PEMS_ALLOWED_HOSTS ??= '127.0.0.1,*.example.com,us1.eam.hxgnsmartcloud.com';

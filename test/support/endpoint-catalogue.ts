@@ -156,6 +156,15 @@ export const ENDPOINTS: Endpoint[] = [
     allowed: 200,
   },
   {
+    method: 'get',
+    route: '/api/admin/organizations/:id/api-server/changes',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    query: () => ({ page: 1, pageSize: 20 }),
+    optional: ['page', 'pageSize'],
+    allowed: 200,
+  },
+  {
     method: 'put',
     route: '/api/admin/organizations/:id/api-server',
     access: needs('perm_Admin', 'param'),

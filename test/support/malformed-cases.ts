@@ -5,7 +5,7 @@ import { CatalogueContext, Endpoint, RequestOverrides } from './endpoint-catalog
  * body, query and route parameters. Each case says what the answer must be: exactly 400
  * naming `fields`, or any 4xx (a body too large, a URL too long).
  */
-export type MalformedCategory = 'wrong shape' | 'oversized or deeply nested' | 'prototype keys' | 'bad query' | 'bad route parameter';
+export type MalformedCategory = 'wrong shape' | 'oversized or deeply nested' | 'prototype keys' | 'unstorable text' | 'bad query' | 'bad route parameter';
 
 export interface MalformedCase {
   category: MalformedCategory;
@@ -47,6 +47,7 @@ type WrongValue = [label: string, value: unknown, expected: Expected, category: 
 
 const SHAPE: MalformedCategory = 'wrong shape';
 const SIZE: MalformedCategory = 'oversized or deeply nested';
+const TEXT: MalformedCategory = 'unstorable text';
 
 /** Values that are certainly wrong where `valid` is expected. */
 function wrongValues(valid: unknown): WrongValue[] {
@@ -56,7 +57,17 @@ function wrongValues(valid: unknown): WrongValue[] {
     ['an object nested 2000 deep', deeplyNested(2000), 400, SIZE],
   ];
   if (typeof valid === 'string') {
-    return [['a number', 42, 400, SHAPE], ['a boolean', true, 400, SHAPE], ['an object', { value: valid }, 400, SHAPE], ['an array', [valid], 400, SHAPE], ...oversized];
+    return [
+      ['a number', 42, 400, SHAPE],
+      ['a boolean', true, 400, SHAPE],
+      ['an object', { value: valid }, 400, SHAPE],
+      ['an array', [valid], 400, SHAPE],
+      // PostgreSQL cannot store a NUL; a lone surrogate is no character (it broke validators, or became U+FFFD).
+      ['text with a NUL character', `${valid.slice(0, 3)}\u0000x`, 400, TEXT],
+      ['text with a lone high surrogate', `${valid.slice(0, 3)}\uD800x`, 400, TEXT],
+      ['text with a lone low surrogate', `\uDC00${valid.slice(0, 3)}`, 400, TEXT],
+      ...oversized,
+    ];
   }
   if (typeof valid === 'number') {
     return [
@@ -113,6 +124,8 @@ export function bodyCases(endpoint: Endpoint, context: CatalogueContext): Malfor
   add(SIZE, 'a 1 MB unknown field', toJson({ ...valid, padding: 'x'.repeat(MB) }), '4xx');
   add(SIZE, 'an unknown field nested 15000 deep (90 kB)', toJson({ ...valid, nested: deeplyNested(15_000) }), '4xx');
   for (const [key, entry] of POLLUTION_KEYS) add('prototype keys', `a top-level "${key}" key`, withEntry(entry), 400, [key]);
+  add(TEXT, 'a key with a NUL character', withEntry('"a\\u0000b": 1'), 400);
+  add(TEXT, 'a key with a lone surrogate', withEntry('"a\\ud800b": 1'), 400);
 
   for (const [field, value] of Object.entries(valid)) {
     if (!optional.has(field)) {
@@ -181,6 +194,7 @@ export function queryCases(endpoint: Endpoint, context: CatalogueContext): Malfo
       add(`${key} as a NUL byte`, withValue('%00'), 400, [key]);
     }
     if (typeof value === 'string') add(`${key} 10 kB long`, withValue('x'.repeat(10 * KB)), 400, [key]);
+    if (key === 'search') add(`${key} with a NUL byte`, withValue('ab%00c'), 400, [key]);
   }
   return cases;
 }

@@ -70,6 +70,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       // Two requests raced to create the same thing; the loser is told, as if it had come second.
       return this.body(HttpStatus.CONFLICT, 'ALREADY_EXISTS', 'This conflicts with a record that exists already', correlationId);
     }
+    if (isUnstorableText(exception)) {
+      // Input PostgreSQL cannot store or read as text (a NUL, a byte sequence that is not UTF-8).
+      // The validation pipe refuses those by field; this is the net below it, and it is logged.
+      this.logger.warn(`Text PostgreSQL refused, answered 400 (id=${correlationId}): ${(exception as Error).message}`);
+      return this.body(HttpStatus.BAD_REQUEST, 'INVALID_TEXT', 'The request holds text that cannot be stored (a NUL character or an invalid character sequence)', correlationId);
+    }
     if (isBodyParserError(exception)) {
       const message = exception.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : exception.message;
       return this.body(exception.status, exception.type.toUpperCase().replace(/\./g, '_'), message, correlationId);
@@ -97,4 +103,11 @@ function isBodyParserError(error: unknown): error is BodyParserError {
     candidate.status >= 400 &&
     candidate.status < 500
   );
+}
+
+/** PostgreSQL's errors for text it cannot take: character_not_in_repertoire, invalid_text_representation, untranslatable_character. */
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P02', '22P05']);
+
+function isUnstorableText(exception: unknown): boolean {
+  return exception instanceof QueryFailedError && UNSTORABLE_TEXT_CODES.has((exception.driverError as { code?: string } | undefined)?.code ?? '');
 }

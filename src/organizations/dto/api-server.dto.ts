@@ -88,3 +88,24 @@ export class ApiServerDto {
   fieldMap: Record<string, string> | null;
   updatedAt: Date;
 }
+
+/** A change of the API server, as the audit keeps it. */
+export class ApiServerChangeDto {
+  id: string;
+  changedAt: Date;
+  /** The username of who changed it; null when the service itself did (demo mode, seeding). */
+  changedBy: string | null;
+  action: 'created' | 'updated';
+  /**
+   * Each changed field's value before and after, e.g. {"baseUrl": {"from": "https://a…", "to": "https://b…"}}.
+   * Secrets never appear: a credentials change is {"credentials": {"from": "stored", "to": "given"}}.
+   */
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+export class ApiServerChangePageDto {
+  items: ApiServerChangeDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}

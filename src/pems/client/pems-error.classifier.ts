@@ -1,3 +1,5 @@
+import { PEMS_HOST_NOT_ALLOWED } from '../../pems-hosts/pems-host-policy';
+import { escapeControlCharacters } from '../../logging/control-characters';
 import { PemsErrorKind } from './pems-api.error';
 
 /**
@@ -12,14 +14,27 @@ export interface ErrorAlert {
   message: string | null;
 }
 
-/** The first ErrorAlert of a body, if the body is one. */
+/** The most of an ErrorAlert's Name and Message kept (they go into logs, errors and queue items). */
+const MAX_ALERT_NAME_LENGTH = 100;
+const MAX_ALERT_MESSAGE_LENGTH = 1000;
+
+/** PEMS's text, kept as text: control characters escaped, cut at `max` characters. */
+function upstreamText(value: string, max: number): string {
+  const cut = value.length > max ? `${value.slice(0, max)}...` : value;
+  return escapeControlCharacters(cut);
+}
+
+/** The first ErrorAlert of a body, if the body is one; its texts escaped and capped (upstreamText). */
 export function readErrorAlert(body: unknown): ErrorAlert | null {
   if (typeof body !== 'object' || body === null) return null;
   const alerts = (body as Record<string, unknown>).ErrorAlert;
   const first = Array.isArray(alerts) ? alerts[0] : alerts;
   if (typeof first !== 'object' || first === null) return null;
   const { Name, Message } = first as Record<string, unknown>;
-  return { name: typeof Name === 'string' ? Name : null, message: typeof Message === 'string' ? Message : null };
+  return {
+    name: typeof Name === 'string' ? upstreamText(Name, MAX_ALERT_NAME_LENGTH) : null,
+    message: typeof Message === 'string' ? upstreamText(Message, MAX_ALERT_MESSAGE_LENGTH) : null,
+  };
 }
 
 export function isVersionConflictAlert(alert: ErrorAlert | null): boolean {
@@ -76,6 +91,8 @@ export interface NetworkFailure {
  */
 export function classifyNetworkFailure(code: string | undefined, message: string, timedOut: boolean): NetworkFailure {
   if (timedOut) return { kind: 'retryable', description: 'timed out' };
+  if (code === PEMS_HOST_NOT_ALLOWED) return { kind: 'not_retryable', description: 'the host resolves to an address PEMS_ALLOWED_HOSTS does not allow' };
+  if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(message)) return { kind: 'not_retryable', description: 'the answer was larger than pems-sync reads' };
   if (code && LOCAL_MISTAKE_CODES.has(code)) return { kind: 'not_retryable', description: `request could not be made (${code})` };
   if (/socket hang up/i.test(message)) return { kind: 'retryable', description: 'socket hang up' };
   if (code && NETWORK_DESCRIPTIONS[code]) return { kind: 'retryable', description: NETWORK_DESCRIPTIONS[code] };

@@ -5,10 +5,11 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { AddressInfo } from 'node:net';
 import { PemsSimulator } from '../simulator/pems-simulator';
 import { AppConfig } from '../../config/app-config';
+import { PemsHostPolicy } from '../../pems-hosts/pems-host-policy';
 import { PemsApiError } from './pems-api.error';
 import { PemsConnection } from './pems-client.types';
 import { PemsRateLimiter, PemsTenantPausedError, SendPermit } from './pems-rate-limiter';
-import { PemsWriteApiClient } from './pems-write-api.client';
+import { MAX_PEMS_ANSWER_BYTES, PemsWriteApiClient } from './pems-write-api.client';
 
 /**
  * The client against the PEMS simulator over real HTTP; a few cases a contract-following
@@ -113,7 +114,12 @@ describe('PemsWriteApiClient', () => {
     await canned.start();
     const moduleRef = await Test.createTestingModule({
       imports: [HttpModule],
-      providers: [PemsWriteApiClient, { provide: PemsRateLimiter, useClass: OpenGate }, { provide: AppConfig, useValue: new AppConfig() }],
+      providers: [
+        PemsWriteApiClient,
+        PemsHostPolicy,
+        { provide: PemsRateLimiter, useClass: OpenGate },
+        { provide: AppConfig, useValue: Object.assign(new AppConfig(), { PEMS_ALLOWED_HOSTS: '127.0.0.1' }) },
+      ],
     })
       .setLogger(logger)
       .compile();
@@ -412,6 +418,32 @@ describe('PemsWriteApiClient', () => {
     it('a 200 carrying an ErrorAlert is a failure, classified by the alert', async () => {
       canned.answer = () => ({ status: 200, body: JSON.stringify({ ErrorAlert: [{ Name: 'RecordUpdatedByAnotherUser', Message: 'The record has been updated by another user.' }] }) });
       expect(await failure(client.updateRecord(conn({ baseUrl: canned.baseUrl }), 'PFA-1', 1, { model: 'x' }))).toMatchObject({ kind: 'version_conflict', status: 200 });
+    });
+  });
+
+  describe('what PEMS may not do to us', () => {
+    it("cannot forge log lines: an ErrorAlert's line breaks and terminal escapes are kept as escapes, and its length is capped", async () => {
+      const forged = 'Bad value\n2026-11-30T00:00:00.000Z ERROR [Auth] admin logged in from 10.0.0.1\r\u001b[2J';
+      canned.answer = () => ({ status: 400, body: JSON.stringify({ ErrorAlert: [{ Name: 'Bad\nName', Message: forged + 'x'.repeat(5000) }] }) });
+      const error = await failure(client.getRecord(conn({ baseUrl: canned.baseUrl }), 'PFA-1'));
+      expect(error.message).not.toMatch(/[\n\r\u001b]/);
+      expect(error.message).toContain('Bad value\\n2026-11-30T00:00:00.000Z ERROR');
+      expect(error.errorName).toBe('Bad\\nName');
+      expect(error.message.length).toBeLessThan(600);
+    });
+
+    it('cannot make us read an answer of any size: one larger than MAX_PEMS_ANSWER_BYTES is a PEMS error, not retried', async () => {
+      const huge = JSON.stringify({ Result: { ResultData: { padding: 'x'.repeat(MAX_PEMS_ANSWER_BYTES) } } });
+      canned.answer = () => ({ status: 200, body: huge });
+      const error = await failure(client.getRecord(conn({ baseUrl: canned.baseUrl }), 'PFA-1'));
+      expect(error).toMatchObject({ kind: 'not_retryable', message: expect.stringMatching(/larger than pems-sync reads/) });
+    });
+
+    it('a base URL PEMS_ALLOWED_HOSTS does not allow is not called, whatever is stored', async () => {
+      sim.clearLog();
+      const error = await failure(client.getRecord(conn({ baseUrl: sim.baseUrl.replace('127.0.0.1', 'localhost') }), 'PFA-10001'));
+      expect(error).toMatchObject({ kind: 'not_retryable', message: expect.stringMatching(/not one of PEMS_ALLOWED_HOSTS/) });
+      expect(sim.getLog()).toEqual([]);
     });
   });
 

@@ -6,6 +6,8 @@ import https from 'node:https';
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { AppConfig } from '../../config/app-config';
+import { escapeControlCharacters } from '../../logging/control-characters';
+import { PemsHostPolicy } from '../../pems-hosts/pems-host-policy';
 import { resolvePemsFieldMap } from '../pems-field-map';
 import { PfaData } from '../../validation/pfa-fields';
 import { PemsApiError } from './pems-api.error';
@@ -20,6 +22,10 @@ import { PemsValueEncodeError, PemsValueFormatError } from './pems-value.codec';
 const SCREEN_PATH = '/userdefinedscreenservices';
 const GRID_PATH = '/griddata';
 const MAX_ALERT_MESSAGE_LENGTH = 300;
+/** The largest answer read from PEMS: a grid page of 500 rows is well under 1 MiB. */
+export const MAX_PEMS_ANSWER_BYTES = 8 * 1024 * 1024;
+/** The largest request sent (an update envelope is a few KiB). */
+const MAX_PEMS_REQUEST_BYTES = 1024 * 1024;
 
 /** What a call is, for log lines and error messages (never its credentials). */
 interface CallLabel {
@@ -45,6 +51,7 @@ export class PemsWriteApiClient {
     private readonly http: HttpService,
     private readonly rateLimiter: PemsRateLimiter,
     private readonly config: AppConfig,
+    private readonly hostPolicy: PemsHostPolicy,
   ) {}
 
   async getRecord(conn: PemsConnection, pfaId: string): Promise<PemsRecord> {
@@ -106,6 +113,13 @@ export class PemsWriteApiClient {
 
   private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel, beforeSend?: () => Promise<void>): Promise<unknown> {
     const headers = this.headers(conn, call);
+    // Checked at every send, not only when the server was saved: PEMS_ALLOWED_HOSTS may have changed since.
+    const hostProblem = this.hostPolicy.problemWith(conn.baseUrl);
+    if (hostProblem) {
+      const error = new PemsApiError({ kind: 'not_retryable', message: `${label(call)} not sent: the API server's base URL ${hostProblem}` });
+      this.logger.warn(error.message);
+      throw error;
+    }
     let permit: SendPermit;
     try {
       permit = await this.rateLimiter.acquire(conn.tenantKey, conn.rateLimitPerSecond, beforeSend);
@@ -129,7 +143,9 @@ export class PemsWriteApiClient {
         validateStatus: () => true,
         // A redirect could carry the credentials to another host; PEMS has no reason to redirect.
         maxRedirects: 0,
-        transport: reportingDeparture(permit),
+        maxContentLength: MAX_PEMS_ANSWER_BYTES,
+        maxBodyLength: MAX_PEMS_REQUEST_BYTES,
+        transport: reportingDeparture(permit, this.hostPolicy.lookup),
       });
     } catch (error) {
       throw this.fail(conn, this.networkError(conn, call, error, deadline.aborted), started);
@@ -200,7 +216,7 @@ export class PemsWriteApiClient {
     }
     const alert = readErrorAlert(body);
     const retryAfter = response.headers['retry-after'];
-    const detail = alert ? `${alert.name ?? '(unnamed)'}: ${this.shorten(alert.message)}` : (response.statusText ?? '');
+    const detail = alert ? `${alert.name ?? '(unnamed)'}: ${this.shorten(alert.message)}` : escapeControlCharacters(this.shorten(response.statusText ?? ''));
     const retryAfterMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null);
     return new PemsApiError({
       kind: classifyStatus(response.status, alert),
@@ -266,11 +282,12 @@ export class PemsWriteApiClient {
  * - a request whose connection (DNS, TCP, TLS) is not up by the permit's `abandonAt` never
  *   leaves: it is destroyed with ERR_PEMS_SLOT_PASSED, a network error worth a retry.
  */
-function reportingDeparture(permit: SendPermit) {
+function reportingDeparture(permit: SendPermit, lookup: RequestOptions['lookup']) {
   return {
     request(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest {
       const transport = options.protocol === 'https:' ? https : http;
-      const request = transport.request(options, callback);
+      // The host's name is resolved by the allow-list's lookup: it must not lead to an address the list does not allow.
+      const request = transport.request({ ...options, lookup }, callback);
       const slotPassed = () =>
         request.destroy(Object.assign(new Error('not sent: the connection to PEMS was not up before its send slot passed'), { code: 'ERR_PEMS_SLOT_PASSED' }));
       if (performance.now() > permit.abandonAt) {

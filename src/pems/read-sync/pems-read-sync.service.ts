@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { findUnstorableText, holdsUnstorableCharacter } from '../../common/unstorable-text';
 import { AppConfig } from '../../config/app-config';
+import { escapeControlCharacters } from '../../logging/control-characters';
 import { PfaMirrorService } from '../../pfa/pfa-mirror.service';
 import { PemsApiError } from '../client/pems-api.error';
 import { PemsWriteApiClient } from '../client/pems-write-api.client';
 import { PemsConnectionFactory } from '../pems-connection.factory';
 import { PemsException } from '../pems-errors';
-import { ReadSyncReportDto } from './dto/read-sync.dto';
+import { ReadSyncReportDto, SkippedRecordDto } from './dto/read-sync.dto';
 
 /** Rows asked for per grid page; PEMS may send fewer. */
 export const READ_SYNC_PAGE_SIZE = 500;
@@ -71,6 +73,7 @@ export class PemsReadSyncService {
     const [{ started }] = await this.dataSource.query('SELECT now() AS started');
     const startedAt = new Date(started);
     const report = { organizationId, created: 0, updated: 0, unchanged: 0, markedDeleted: 0, pages: 0 };
+    const skipped: SkippedRecordDto[] = [];
     let cursor: number | null = 0;
     while (cursor !== null) {
       let page;
@@ -79,11 +82,16 @@ export class PemsReadSyncService {
       } catch (error) {
         if (error instanceof PemsApiError) {
           this.logger.warn(`Read sync of ${connection.organizationCode} stopped at cursor ${cursor}: ${error.message}`);
-          throw PemsException.unavailable(error.message);
+          throw PemsException.unavailable(error.kind === 'credentials_rejected');
         }
         throw error;
       }
-      const counts = await this.mirror.applyMany(organizationId, page.records, 'read_sync');
+      const storable = page.records.filter((record) => {
+        const field = findUnstorableText({ pfaId: record.pfaId, data: record.data });
+        if (field) skipped.push({ pfaId: escapeControlCharacters(record.pfaId), field });
+        return !field;
+      });
+      const counts = await this.mirror.applyMany(organizationId, storable, 'read_sync');
       report.created += counts.created;
       report.updated += counts.updated;
       report.unchanged += counts.unchanged;
@@ -91,11 +99,19 @@ export class PemsReadSyncService {
       // The client refuses a cursor that does not advance, so only PEMS omitting it ends the walk.
       cursor = page.nextCursor;
     }
-    const unlisted = await this.markUnlisted(organizationId, startedAt, confirmDeletions);
+    if (skipped.length > 0) {
+      this.logger.warn(
+        `Read sync of ${connection.organizationCode}: skipped ${skipped.length} record(s) whose text no record may hold: ${skipped.map((record) => `${record.pfaId} (${record.field})`).join(', ')}`,
+      );
+    }
+    // A skipped record that the mirror holds is still listed by PEMS: it is not marked deleted.
+    const stillListed = skipped.map((record) => record.pfaId).filter((pfaId) => !holdsUnstorableCharacter(pfaId));
+    const unlisted = await this.markUnlisted(organizationId, startedAt, confirmDeletions, stillListed);
     if (unlisted.warning) this.logger.warn(`Read sync of ${connection.organizationCode}: ${unlisted.warning}`);
     const finishedAt = new Date();
     const result: ReadSyncReportDto = {
       ...report,
+      skipped,
       markedDeleted: unlisted.marked,
       deletionsWithheld: unlisted.withheld,
       warning: unlisted.warning,
@@ -116,7 +132,7 @@ export class PemsReadSyncService {
    * and a record synced meanwhile (a write's answer) is never marked: the unlisted records are
    * locked (in pfaId order) and checked again.
    */
-  private async markUnlisted(organizationId: string, startedAt: Date, confirmed: boolean): Promise<UnlistedOutcome> {
+  private async markUnlisted(organizationId: string, startedAt: Date, confirmed: boolean, stillListed: string[]): Promise<UnlistedOutcome> {
     const maxPercent = this.config.PEMS_READ_SYNC_MAX_DELETE_PERCENT;
     const [{ unlisted, live, marked }]: Array<{ unlisted: number; live: number; marked: number }> = await this.dataSource.query(
       `WITH live AS (
@@ -125,6 +141,7 @@ export class PemsReadSyncService {
          -- Locked in the order every writer of records uses (record-locks.ts).
          SELECT id FROM pfa_records
          WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
+           AND pfa_id <> ALL($5::text[])
          ORDER BY pfa_id COLLATE "C" FOR UPDATE
        ), tally AS (
          SELECT (SELECT count(*) FROM unlisted)::int AS unlisted, (SELECT count(*) FROM live)::int AS live
@@ -137,7 +154,7 @@ export class PemsReadSyncService {
          RETURNING record.id
        )
        SELECT tally.unlisted, tally.live, (SELECT count(*) FROM marked)::int AS marked FROM tally`,
-      [organizationId, startedAt, confirmed, maxPercent],
+      [organizationId, startedAt, confirmed, maxPercent, stillListed],
     );
     const withinLimit = confirmed || unlisted * 100 <= live * maxPercent;
     if (withinLimit) return { marked, withheld: 0, warning: null };

@@ -14,6 +14,13 @@ export class ReadSyncRequestDto {
   confirmDeletions?: boolean;
 }
 
+export class SkippedRecordDto {
+  /** The record's pfaId as PEMS sent it, control characters escaped. */
+  pfaId: string;
+  /** The field that holds the text, e.g. "data.category". */
+  field: string;
+}
+
 export class ReadSyncReportDto {
   organizationId: string;
   /** Records new to the mirror. */
@@ -30,6 +37,11 @@ export class ReadSyncReportDto {
    * was not sent; 0 when nothing was withheld.
    */
   deletionsWithheld: number;
+  /**
+   * Records PEMS sent with text no record may hold (a NUL character, an unpaired surrogate), by
+   * id (escaped) and field: not mirrored, not marked deleted; the rest of the sync went on.
+   */
+  skipped: SkippedRecordDto[];
   /** What was withheld and how to proceed; null when nothing was. */
   warning: string | null;
   pages: number;

@@ -1,0 +1,35 @@
+import { BlockList, isIP } from 'node:net';
+
+/** PEMS_ALLOWED_HOSTS, read: host names, `*.domain` wildcards, addresses and networks (CIDR). */
+export interface AllowedHosts {
+  names: Set<string>;
+  suffixes: string[];
+  addresses: BlockList;
+}
+
+/**
+ * Reads PEMS_ALLOWED_HOSTS (comma- or space-separated). Answers the entries it cannot read as
+ * problems, for the configuration's validation.
+ */
+export function readAllowedHosts(value: string): { hosts: AllowedHosts; problems: string[] } {
+  const hosts: AllowedHosts = { names: new Set(), suffixes: [], addresses: new BlockList() };
+  const problems: string[] = [];
+  for (const entry of value.split(/[\s,]+/).filter(Boolean)) {
+    const text = entry.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const [address, prefixText] = text.split('/');
+    const family = isIP(address);
+    if (family !== 0) {
+      const type = family === 4 ? 'ipv4' : 'ipv6';
+      if (prefixText === undefined) hosts.addresses.addAddress(address, type);
+      else if (/^\d+$/.test(prefixText) && Number(prefixText) <= (family === 4 ? 32 : 128)) hosts.addresses.addSubnet(address, Number(prefixText), type);
+      else problems.push(`${entry}: not a network (address/prefix)`);
+    } else if (/^\*\.([a-z0-9-]+\.)*[a-z0-9-]+$/.test(text)) {
+      hosts.suffixes.push(text.slice(1));
+    } else if (/^([a-z0-9-]+\.)*[a-z0-9-]+$/.test(text) && prefixText === undefined) {
+      hosts.names.add(text);
+    } else {
+      problems.push(`${entry}: not a host name, *.domain, address or network`);
+    }
+  }
+  return { hosts, problems };
+}
