@@ -1,5 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { Express } from 'express';
+import helmet from 'helmet';
+import { AppConfig } from './config/app-config';
 import { requestLogger } from './logging/request-logger';
 
 export const API_PREFIX = 'api';
@@ -17,16 +20,47 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /**
- * What main.ts and the e2e tests both do to the Nest application: the /api prefix (health
- * and metrics stay at the root), the request log, Swagger UI and the OpenAPI document.
+ * The Content-Security-Policy of every answer: everything from this origin only, no plugins, no
+ * framing. Styles may be inline (Swagger UI, and the web console's component library, set style
+ * attributes); scripts may not.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  // Deployments over plain HTTP (a laptop, an internal network) must keep working.
+  upgradeInsecureRequests: null,
+};
+
+/** Swagger UI and the OpenAPI document: on, except in production unless API_DOCS=true. */
+export function apiDocsEnabled(config: AppConfig): boolean {
+  return config.API_DOCS ?? config.NODE_ENV !== 'production';
+}
+
+/**
+ * What main.ts and the e2e tests both do to the Nest application: security headers (helmet, no
+ * X-Powered-By), the /api prefix (health and metrics stay at the root), the request log, and
+ * Swagger UI with the OpenAPI document where apiDocsEnabled.
  */
 export function configureApp(app: INestApplication): INestApplication {
+  const config = app.get(AppConfig);
+  (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.enableShutdownHooks();
-  SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => buildOpenApiDocument(app), {
-    jsonDocumentUrl: `${API_PREFIX}/docs-json`,
-    swaggerOptions: { persistAuthorization: true },
-  });
+  if (apiDocsEnabled(config)) {
+    SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => buildOpenApiDocument(app), {
+      jsonDocumentUrl: `${API_PREFIX}/docs-json`,
+      swaggerOptions: { persistAuthorization: true },
+    });
+  }
   return app;
 }

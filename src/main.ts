@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { apiDocsEnabled, configureApp } from './app.setup';
 import { loadAppConfig } from './config/load-app-config';
 import { ConfigValidationError } from './config/validate-config';
 import { DemoSetupService } from './demo/demo-setup.service';
@@ -17,7 +17,8 @@ async function bootstrap(): Promise<void> {
 
   const baseUrl = `http://localhost:${config.PORT}`;
   const bootLogger = new Logger('Bootstrap');
-  bootLogger.log(`pems-sync is listening on ${baseUrl} (Swagger UI: ${baseUrl}/api/docs, health: ${baseUrl}/health)`);
+  const docs = apiDocsEnabled(config) ? `Swagger UI: ${baseUrl}/api/docs, ` : '';
+  bootLogger.log(`pems-sync is listening on ${baseUrl} (${docs}health: ${baseUrl}/health)`);
   // Straight to the terminal, not through the logger: the demo password has no place in LOG_FILE.
   const banner = app.get(DemoSetupService).banner(baseUrl);
   if (banner.length > 0) process.stdout.write(`\n  ${banner.join('\n  ')}\n\n`);

@@ -157,6 +157,21 @@ export class AppConfig {
   @Max(100)
   PEMS_READ_SYNC_MAX_DELETE_PERCENT = 10;
 
+  /** Swagger UI (/api/docs) and the OpenAPI document (/api/docs-json); unset: on, except when NODE_ENV=production. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  API_DOCS?: boolean;
+
+  /**
+   * The bearer token /metrics asks for (Authorization: Bearer …), at least 16 characters. Unset:
+   * /metrics is open, except when NODE_ENV=production, where it is off (404) until a token is set.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevelName = 'info';
 

@@ -10,7 +10,7 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE']));
+const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE', 'API_DOCS', 'METRICS_TOKEN']));
 
 /**
  * Turns the environment into a typed AppConfig, or throws one error that lists every bad
@@ -48,7 +48,7 @@ function describe(error: ValidationError, raw: Record<string, string>): string[]
 
 /** Secrets are never echoed; a URL keeps its shape with the password masked. */
 function shownValue(name: string, value: string): string {
-  if (name.includes('SECRET') || name.includes('KEY')) return '***';
+  if (name.includes('SECRET') || name.includes('KEY') || name.includes('TOKEN')) return '***';
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }
 
