@@ -179,6 +179,7 @@ describe('seeding (e2e)', () => {
           CREDENTIALS_KEY: process.env.CREDENTIALS_KEY,
           LOG_FILE: process.env.LOG_FILE,
           DATA_DIR: process.env.DATA_DIR,
+          PEMS_ALLOWED_HOSTS: process.env.PEMS_ALLOWED_HOSTS,
           // The command operators run, without ts-node's type check (tsc covers that): 3 s a run instead of 6.
           TS_NODE_TRANSPILE_ONLY: 'true',
         };

@@ -7,12 +7,18 @@ import { DataSource } from 'typeorm';
 import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
 import { UserOrganization } from '../users/entities/user-organization.entity';
 import { User } from '../users/entities/user.entity';
+import { AppConfig } from '../config/app-config';
 import { AuthContext, AuthenticatedRequest, hasPermission } from './auth-context';
 import { AUTHENTICATED_KEY, AuthenticatedOptions, OrganizationSource, PUBLIC_KEY } from './authenticated.decorator';
+import { durationToSeconds } from '../config/duration';
 
 export interface AccessTokenPayload {
   sub: string;
   username: string;
+  /** The user's tokenVersion when the token was issued. */
+  ver: number;
+  iat?: number;
+  exp?: number;
 }
 
 const unauthorized = (message: string) => new AppException(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
@@ -26,11 +32,16 @@ const forbidden = (message: string) => new AppException(HttpStatus.FORBIDDEN, 'F
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly tokenLifetimeSeconds: number;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.tokenLifetimeSeconds = durationToSeconds(config.JWT_EXPIRES_IN);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -65,12 +76,15 @@ export class AuthGuard implements CanActivate {
     if (!match) throw unauthorized('A bearer token is required (Authorization: Bearer <token>)');
     let payload: AccessTokenPayload;
     try {
-      payload = await this.jwt.verifyAsync<AccessTokenPayload>(match[1]);
+      // maxAge: no token lives longer than JWT_EXPIRES_IN from when it was issued, whatever its exp says.
+      payload = await this.jwt.verifyAsync<AccessTokenPayload>(match[1], { maxAge: this.tokenLifetimeSeconds });
     } catch {
       throw unauthorized('The token is invalid or has expired');
     }
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw unauthorized('The token has no expiry');
     const user = isUUID(payload.sub) ? await this.dataSource.getRepository(User).findOne({ where: { id: payload.sub } }) : null;
     if (!user || !user.isActive) throw unauthorized('The token does not belong to an active user');
+    if (payload.ver !== user.tokenVersion) throw unauthorized('The token was issued before the password changed: log in again');
     return user;
   }
 

@@ -8,7 +8,7 @@ import { PERMISSIONS, UserOrganization } from '../users/entities/user-organizati
 import { User } from '../users/entities/user.entity';
 import { AccessTokenPayload } from './auth.guard';
 import { LoginResponseDto, MeResponseDto, UserSummaryDto } from './dto/auth-responses.dto';
-import { durationToSeconds } from './duration';
+import { durationToSeconds } from '../config/duration';
 import { PasswordHasher } from './password-hasher.service';
 
 @Injectable()
@@ -35,9 +35,13 @@ export class AuthService {
     if (!user || !valid || !user.isActive) {
       throw new AppException(HttpStatus.UNAUTHORIZED, 'INVALID_CREDENTIALS', 'Unknown username or wrong password');
     }
-    const payload: AccessTokenPayload = { sub: user.id, username: user.username };
-    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.expiresIn });
-    return { accessToken, expiresIn: this.expiresIn, user: summarise(user) };
+    return { accessToken: await this.issueToken(user), expiresIn: this.expiresIn, user: summarise(user) };
+  }
+
+  /** An access token for `user`, valid for JWT_EXPIRES_IN and for the user's current token version. */
+  issueToken(user: User): Promise<string> {
+    const payload: AccessTokenPayload = { sub: user.id, username: user.username, ver: user.tokenVersion };
+    return this.jwt.signAsync(payload, { expiresIn: this.expiresIn });
   }
 
   async me(user: User): Promise<MeResponseDto> {

@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { IsCronExpression } from './is-cron-expression.validator';
+import { IsTokenLifetime } from './is-token-lifetime.validator';
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -51,7 +52,8 @@ export class AppConfig {
   JWT_SECRET?: string;
 
   @IsString()
-  @Matches(/^\d+(ms|s|m|h|d)?$/, { message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 1h or 7d' })
+  @Matches(/^\d+(ms|s|m|h|d)?$/, { message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 1h or 12h' })
+  @IsTokenLifetime()
   JWT_EXPIRES_IN = '1h';
 
   @IsOptional()

@@ -151,4 +151,14 @@ describe('validateConfig', () => {
   it('shows a harmless bad value so the operator sees what was read', () => {
     expect(problemsOf({ PORT: 'abc' }).message).toContain('"abc"');
   });
+
+  it('refuses a token lifetime above 24 hours, and accepts one up to it', () => {
+    expect(problemsOf({ JWT_EXPIRES_IN: '30d' }).message).toMatch(/JWT_EXPIRES_IN must be at most 24h/);
+    expect(problemsOf({ JWT_EXPIRES_IN: '86401' }).message).toMatch(/JWT_EXPIRES_IN must be at most 24h/);
+    expect(validateConfig({ JWT_EXPIRES_IN: '24h' }).JWT_EXPIRES_IN).toBe('24h');
+  });
+
+  it('never echoes METRICS_TOKEN', () => {
+    expect(problemsOf({ METRICS_TOKEN: 'short-secret' }).message).not.toContain('short-secret');
+  });
 });

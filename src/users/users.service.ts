@@ -49,6 +49,8 @@ export class UsersService {
     if (!existing.isActive) [existing.isActive, changed] = [true, true];
     if (!(await this.hasher.verify(existing.passwordHash, input.password))) {
       existing.passwordHash = await this.hasher.hash(input.password);
+      // Tokens issued under the old password stop working.
+      existing.tokenVersion += 1;
       changed = true;
     }
     if (!changed) return { user: existing, outcome: 'unchanged' };

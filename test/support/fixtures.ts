@@ -1,5 +1,5 @@
-import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
+import { AuthService } from '../../src/auth/auth.service';
 import { PasswordHasher } from '../../src/auth/password-hasher.service';
 import { Organization } from '../../src/organizations/entities/organization.entity';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
@@ -77,7 +77,7 @@ export class Fixtures {
   }
 
   tokenFor(user: User): Promise<string> {
-    return this.testApp.app.get(JwtService).signAsync({ sub: user.id, username: user.username });
+    return this.testApp.app.get(AuthService).issueToken(user);
   }
 
   async record(organization: Organization, pfaId: string, data: PfaData = craneData(), version = 1): Promise<PfaRecord> {

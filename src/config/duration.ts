@@ -6,3 +6,6 @@ export function durationToSeconds(value: string): number {
   if (!match) throw new Error(`Not a duration: ${value}`);
   return Math.max(1, Math.floor(Number(match[1]) * UNIT_SECONDS[match[2] ?? 's']));
 }
+
+/** The longest JWT_EXPIRES_IN accepted: a stolen token is good for a working day at most. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
