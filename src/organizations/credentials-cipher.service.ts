@@ -8,9 +8,18 @@ export interface PemsCredentials {
   apiKey?: string;
 }
 
-const FORMAT = 'v1';
+/** `v2:<api server id>:<iv>:<tag>:<ciphertext>`: the server's id is the associated data. */
+const FORMAT = 'v2';
+/** Before the server's id was bound in: `v1:<iv>:<tag>:<ciphertext>`. Read only to upgrade it (CredentialsUpgrade). */
+export const LEGACY_FORMAT = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
 
-/** PEMS credentials at rest: AES-256-GCM under CREDENTIALS_KEY, a fresh IV each time, the tag kept beside. */
+/**
+ * PEMS credentials at rest: AES-256-GCM under CREDENTIALS_KEY, a fresh IV each time, a 16-byte
+ * tag, and the API server's id as associated data. A ciphertext copied into another server's row
+ * does not decrypt there: credentials are read only for the server they were written for.
+ */
 @Injectable()
 export class CredentialsCipher {
   private readonly key: Buffer;
@@ -19,20 +28,53 @@ export class CredentialsCipher {
     this.key = Buffer.from(config.CREDENTIALS_KEY!, 'base64');
   }
 
-  encrypt(credentials: PemsCredentials): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+  encrypt(credentials: PemsCredentials, serverId: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(serverId, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(JSON.stringify(credentials), 'utf8'), cipher.final()]);
-    return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
+    return [FORMAT, serverId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
   }
 
-  decrypt(stored: string): PemsCredentials {
-    const [format, iv, tag, ciphertext] = stored.split(':');
-    if (format !== FORMAT || !iv || !tag || ciphertext === undefined) throw new Error('Stored PEMS credentials are in an unknown format');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  /**
+   * The credentials `stored` holds. `serverId` is the row they were read from: it must be the
+   * server they were written for (the product always passes it).
+   */
+  decrypt(stored: string, serverId?: string): PemsCredentials {
+    const [format, boundTo, iv, tag, ciphertext] = stored.split(':');
+    if (format === LEGACY_FORMAT) throw new Error('Stored PEMS credentials are in the format before v2; they are upgraded at start');
+    if (format !== FORMAT || !boundTo || !iv || !tag || ciphertext === undefined) throw new Error('Stored PEMS credentials are in an unknown format');
+    if (serverId !== undefined && boundTo !== serverId) throw new Error('Stored PEMS credentials belong to another API server');
+    return this.open(Buffer.from(iv, 'base64'), Buffer.from(tag, 'base64'), Buffer.from(ciphertext, 'base64'), Buffer.from(boundTo, 'utf8'));
+  }
+
+  /**
+   * As decrypt, but credentials that cannot be read (another server's, a changed
+   * CREDENTIALS_KEY, damaged) count as none: the server then asks for new ones (its calls are
+   * refused as without credentials), and `problem` says why, for the log.
+   */
+  decryptOrNone(stored: string, serverId: string): { credentials: PemsCredentials; problem: string | null } {
     try {
-      const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]);
+      return { credentials: this.decrypt(stored, serverId), problem: null };
+    } catch (error) {
+      return { credentials: {}, problem: (error as Error).message };
+    }
+  }
+
+  /** Reads a v1 ciphertext (no associated data), to write it again as v2. */
+  decryptLegacy(stored: string): PemsCredentials {
+    const [format, iv, tag, ciphertext] = stored.split(':');
+    if (format !== LEGACY_FORMAT || !iv || !tag || ciphertext === undefined) throw new Error('Not a v1 ciphertext');
+    return this.open(Buffer.from(iv, 'base64'), Buffer.from(tag, 'base64'), Buffer.from(ciphertext, 'base64'), null);
+  }
+
+  private open(iv: Buffer, tag: Buffer, ciphertext: Buffer, aad: Buffer | null): PemsCredentials {
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('Stored PEMS credentials are damaged (IV or tag of the wrong length)');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(tag);
+    if (aad) decipher.setAAD(aad);
+    try {
+      const plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
       return JSON.parse(plain.toString('utf8')) as PemsCredentials;
     } catch {
       throw new Error('Stored PEMS credentials cannot be decrypted: was CREDENTIALS_KEY changed?');

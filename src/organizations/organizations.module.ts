@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
 import { CredentialsCipher } from './credentials-cipher.service';
+import { CredentialsUpgrade } from './credentials-upgrade.service';
 import { ApiServerChange } from './entities/api-server-change.entity';
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
@@ -9,7 +10,7 @@ import { OrganizationsService } from './organizations.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Organization, ApiServer, ApiServerChange]), PemsHostsModule],
-  providers: [OrganizationsService, CredentialsCipher],
+  providers: [OrganizationsService, CredentialsCipher, CredentialsUpgrade],
   exports: [OrganizationsService, CredentialsCipher, TypeOrmModule],
 })
 export class OrganizationsModule {}

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
 import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
@@ -72,10 +73,11 @@ export class OrganizationsService {
       const existing = await manager.findOne(ApiServer, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
       const baseUrl = input.baseUrl.replace(/\/+$/, '');
       const keepsCredentials = existing !== null && existing.authType === input.authType && sameOrigin(existing.baseUrl, baseUrl) && existing.tenant === input.tenant;
-      const storedCredentials = existing ? this.cipher.decrypt(existing.credentialsEncrypted) : null;
+      const storedCredentials = existing ? this.cipher.decryptOrNone(existing.credentialsEncrypted, existing.id).credentials : null;
       const credentials = credentialsFrom(input, keepsCredentials ? storedCredentials : null, existing !== null && !keepsCredentials);
 
-      const server = existing ?? manager.create(ApiServer, { organizationId });
+      // A new server's id is chosen here: its credentials are encrypted bound to it.
+      const server = existing ?? manager.create(ApiServer, { id: randomUUID(), organizationId });
       const before = existing ? auditable(existing, storedCredentials) : null;
       Object.assign(server, {
         name: input.name,
@@ -91,7 +93,7 @@ export class OrganizationsService {
       server.tenantKey = pemsTenantKey(server);
       const credentialsChanged = stableJson(credentials) !== stableJson(storedCredentials);
       if (credentialsChanged) {
-        server.credentialsEncrypted = this.cipher.encrypt(credentials);
+        server.credentialsEncrypted = this.cipher.encrypt(credentials, server.id);
         server.credentialsUpdatedAt = new Date();
         // New credentials end a pause caused by PEMS rejecting the old ones.
         Object.assign(server, { authFailedAt: null, authPausedUntil: null, authFailureMessage: null });
@@ -131,7 +133,7 @@ export class OrganizationsService {
   }
 
   private toApiServerDto(server: ApiServer): ApiServerDto {
-    const credentials = this.cipher.decrypt(server.credentialsEncrypted);
+    const { credentials } = this.cipher.decryptOrNone(server.credentialsEncrypted, server.id);
     return {
       id: server.id,
       organizationId: server.organizationId,

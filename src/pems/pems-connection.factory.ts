@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -15,6 +15,8 @@ export interface OrganizationConnection {
 /** Turns an organization's stored API server into what the PEMS client needs: credentials decrypted, defaults applied. */
 @Injectable()
 export class PemsConnectionFactory {
+  private readonly logger = new Logger(PemsConnectionFactory.name);
+
   constructor(
     @InjectRepository(ApiServer) private readonly servers: Repository<ApiServer>,
     private readonly cipher: CredentialsCipher,
@@ -31,7 +33,8 @@ export class PemsConnectionFactory {
 
   connect(server: ApiServer): PemsConnection {
     if (!server.organization) throw new Error('connect() needs the API server loaded with its organization');
-    const credentials = this.cipher.decrypt(server.credentialsEncrypted);
+    const { credentials, problem } = this.cipher.decryptOrNone(server.credentialsEncrypted, server.id);
+    if (problem) this.logger.warn(`API server ${server.id} of ${server.organization.code}: ${problem}; set its credentials again`);
     return {
       baseUrl: server.baseUrl,
       tenant: server.tenant,
