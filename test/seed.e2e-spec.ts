@@ -194,7 +194,7 @@ describe('seeding (e2e)', () => {
         expect(first.stdout + first.stderr).not.toContain(PEMS_PASSWORD);
         expect(await dataSource.query('SELECT code FROM organizations ORDER BY code')).toEqual([{ code: 'HOU' }, { code: 'RIO' }]);
 
-        writeFileSync(path, JSON.stringify({ users: [{ username: 'x', email: 'x@example.com', password: 'long-enough', organizations: [{ code: 'NOWHERE', permissions: [] }] }] }));
+        writeFileSync(path, JSON.stringify({ users: [{ username: 'x', email: 'x@example.com', password: 'long-enough-password', organizations: [{ code: 'NOWHERE', permissions: [] }] }] }));
         const refused = await run().then(
           () => null,
           (error: { code: number; stderr: string }) => error,

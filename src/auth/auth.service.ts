@@ -9,6 +9,7 @@ import { User } from '../users/entities/user.entity';
 import { AccessTokenPayload } from './auth.guard';
 import { LoginResponseDto, MeResponseDto, UserSummaryDto } from './dto/auth-responses.dto';
 import { durationToSeconds } from '../config/duration';
+import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 
 @Injectable()
@@ -20,21 +21,31 @@ export class AuthService {
     @InjectRepository(UserOrganization) private readonly memberships: Repository<UserOrganization>,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
     config: AppConfig,
   ) {
     this.expiresIn = durationToSeconds(config.JWT_EXPIRES_IN);
   }
 
-  async login(username: string, password: string): Promise<LoginResponseDto> {
+  /**
+   * A token for the right username and password. Refused (429) before any hashing while the
+   * username or the client's address has failed too often (LoginThrottle). The answer to a
+   * failure is the same, in text and in time, whether the username exists or not.
+   */
+  async login(username: string, password: string, clientAddress: string): Promise<LoginResponseDto> {
+    await this.throttle.assertAllowed(username, clientAddress);
     const user = await this.users
       .createQueryBuilder('user')
       .addSelect('user.passwordHash')
-      .where('user.username = :username', { username })
+      // Usernames are unique whatever the case, and a login ignores it.
+      .where('lower(user.username) = lower(:username)', { username })
       .getOne();
     const valid = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !valid || !user.isActive) {
+      await this.throttle.failed(username, clientAddress);
       throw new AppException(HttpStatus.UNAUTHORIZED, 'INVALID_CREDENTIALS', 'Unknown username or wrong password');
     }
+    await this.throttle.succeeded(username);
     return { accessToken: await this.issueToken(user), expiresIn: this.expiresIn, user: summarise(user) };
   }
 

@@ -26,8 +26,15 @@ export class UsersService {
   ) {}
 
   async create(input: UserInput): Promise<User> {
-    if (await this.users.existsBy({ username: input.username })) {
-      throw new AppException(HttpStatus.CONFLICT, 'USER_EXISTS', `The username ${input.username} is taken`);
+    // Unique whatever the case (CaseInsensitiveUsers1764000000009); the indexes settle a race (409 too).
+    const taken = await this.users
+      .createQueryBuilder('user')
+      .where('lower(user.username) = lower(:username)', { username: input.username })
+      .orWhere('lower(user.email) = lower(:email)', { email: input.email })
+      .getOne();
+    if (taken) {
+      const what = taken.username.toLowerCase() === input.username.toLowerCase() ? `The username ${input.username}` : 'The e-mail address';
+      throw new AppException(HttpStatus.CONFLICT, 'USER_EXISTS', `${what} is taken`);
     }
     return this.users.save(
       this.users.create({
@@ -41,7 +48,11 @@ export class UsersService {
 
   /** By username; the password is re-hashed only when it no longer matches, so seeding twice changes nothing. */
   async upsert(input: UserInput): Promise<{ user: User; outcome: UpsertOutcome }> {
-    const existing = await this.users.createQueryBuilder('user').addSelect('user.passwordHash').where('user.username = :username', { username: input.username }).getOne();
+    const existing = await this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where('lower(user.username) = lower(:username)', { username: input.username })
+      .getOne();
     if (!existing) return { user: await this.create(input), outcome: 'created' };
     let changed = false;
     if (existing.email !== input.email) [existing.email, changed] = [input.email, true];

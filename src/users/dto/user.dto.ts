@@ -1,5 +1,9 @@
 import { ArrayUnique, IsArray, IsEmail, IsIn, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PERMISSIONS, Permission } from '../entities/user-organization.entity';
+import { IsUncommonPassword } from './is-uncommon-password.validator';
+
+/** The shortest password accepted. */
+export const MIN_PASSWORD_LENGTH = 12;
 
 export class PermissionsDto {
   /** The permissions held in the organization; an empty list keeps the membership with no rights. */
@@ -20,8 +24,10 @@ export class NewUserDto {
   @MaxLength(320)
   email: string;
 
+  /** At least MIN_PASSWORD_LENGTH characters, and not one of the most common passwords. */
   @IsString()
-  @Length(8, 1024)
+  @Length(MIN_PASSWORD_LENGTH, 1024)
+  @IsUncommonPassword(MIN_PASSWORD_LENGTH)
   password: string;
 }
 
