@@ -39,6 +39,13 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
+/** TRUST_PROXY as Express reads it: a number of hops, true/false, or a list of addresses. */
+function trustProxyValue(value: string): number | boolean | string {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
 /** Swagger UI and the OpenAPI document: on, except in production unless API_DOCS=true. */
 export function apiDocsEnabled(config: AppConfig): boolean {
   return config.API_DOCS ?? config.NODE_ENV !== 'production';
@@ -51,7 +58,9 @@ export function apiDocsEnabled(config: AppConfig): boolean {
  */
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(AppConfig);
-  (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
+  const express = app.getHttpAdapter().getInstance() as Express;
+  express.disable('x-powered-by');
+  if (config.TRUST_PROXY) express.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger());
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });

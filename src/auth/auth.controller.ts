@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from './auth-context';
 import { AuthService } from './auth.service';
@@ -14,10 +14,15 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Exchange a username and password for an access token (JWT)' })
+  @ApiOperation({
+    summary: 'Exchange a username and password for an access token (JWT)',
+    description:
+      'The username is matched whatever its case. After LOGIN_MAX_FAILURES failed logins of one username, or from one client address, ' +
+      'within LOGIN_FAILURE_WINDOW_MS, both answer 429 with Retry-After until the window ends; a success clears the username\'s count.',
+  })
   @ApiOkResponse({ type: LoginResponseDto })
-  login(@Body() body: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(body.username, body.password);
+  login(@Body() body: LoginDto, @Ip() clientAddress: string): Promise<LoginResponseDto> {
+    return this.auth.login(body.username, body.password, clientAddress ?? 'unknown');
   }
 
   @Get('me')

@@ -51,6 +51,29 @@ export class AppConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /** Failed logins of one username, or from one client address, before it is refused (429) for the rest of the window. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES = 10;
+
+  /** The window LOGIN_MAX_FAILURES counts in, ms (15 minutes). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(24 * 60 * 60 * 1000)
+  LOGIN_FAILURE_WINDOW_MS = 900_000;
+
+  /**
+   * Express's "trust proxy": unset, the client address is the connection's; behind a reverse
+   * proxy, the number of proxies in front (e.g. 1) or their addresses, so that login throttling
+   * counts per real client and not per proxy.
+   */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
   @IsString()
   @Matches(/^\d+(ms|s|m|h|d)?$/, { message: 'JWT_EXPIRES_IN must be a number of seconds or a duration such as 15m, 1h or 12h' })
   @IsTokenLifetime()

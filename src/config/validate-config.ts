@@ -10,7 +10,7 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE', 'API_DOCS', 'METRICS_TOKEN']));
+const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE', 'API_DOCS', 'METRICS_TOKEN', 'TRUST_PROXY']));
 
 /**
  * Turns the environment into a typed AppConfig, or throws one error that lists every bad

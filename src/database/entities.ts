@@ -1,3 +1,4 @@
+import { LoginFailure } from '../auth/entities/login-failure.entity';
 import { PfaSyncConflict } from '../conflicts/entities/pfa-sync-conflict.entity';
 import { ApiServerChange } from '../organizations/entities/api-server-change.entity';
 import { ApiServer } from '../organizations/entities/api-server.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   PfaModification,
   PfaWriteQueueItem,
   PfaSyncConflict,
+  LoginFailure,
 ];

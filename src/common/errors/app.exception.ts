@@ -17,6 +17,8 @@ export class AppException extends Error {
     readonly code: string,
     message: string,
     readonly errors?: FieldError[],
+    /** Headers the answer carries, e.g. Retry-After on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = new.target.name;

@@ -48,6 +48,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (exception instanceof AppException && exception.headers) response.set(exception.headers);
     response.status(body.statusCode).json(body);
   }
 
