@@ -219,6 +219,8 @@ describe('admin endpoints (e2e)', () => {
     it('adds a membership to a user of another organization, and an empty list keeps it with no rights', async () => {
       const hou = await fixtures.organization('HOU');
       const eve = await fixtures.user('eve', [[hou, ['perm_Read']]]);
+      // An organization admin reaches the users of organizations they administer (docs/security.md).
+      await fixtures.grant(rioAdmin.user, hou, ['perm_Admin']);
       await putMember(eve.user.id, ['perm_Read']).expect(200);
       await http().get('/api/pfa').query({ organizationId: rio.id }).set('Authorization', as(eve)).expect(200);
       await putMember(eve.user.id, []).expect(200);

@@ -55,6 +55,41 @@ describe('security: usernames, e-mail addresses and passwords (e2e)', () => {
     await createUser({ username: 'newbie', password: 'twelve chars' }).expect(201);
   });
 
+  describe('who an organization admin may add (PUT …/members/{userId})', () => {
+    const putMember = (userId: string, who = rioAdmin) =>
+      http().put(`/api/admin/organizations/${rio.id}/members/${userId}`).set('Authorization', `Bearer ${who.token}`).send({ permissions: ['perm_Read'] });
+
+    it("answers 404 for a user of an organization the admin does not administer, and for a superadmin, showing nothing of them", async () => {
+      const hou = await fixtures.organization('HOU');
+      const stranger = await fixtures.user('stranger', [[hou, ['perm_Read']]]);
+      const root = await fixtures.user('root', [], { superadmin: true });
+      for (const target of [stranger, root]) {
+        const refused = await putMember(target.user.id).expect(404);
+        expect(JSON.stringify(refused.body)).not.toContain(target.user.email);
+        expect(JSON.stringify(refused.body)).not.toContain(target.user.username);
+      }
+      expect(await testApp.dataSource.query('SELECT count(*)::int AS count FROM user_organizations WHERE organization_id = $1', [rio.id])).toEqual([{ count: 1 }]);
+    });
+
+    it('reaches a user of another organization the admin administers too; a superadmin reaches anyone', async () => {
+      const hou = await fixtures.organization('HOU');
+      const colleague = await fixtures.user('colleague', [[hou, ['perm_Read']]]);
+      await fixtures.grant(rioAdmin.user, hou, ['perm_Admin']);
+      await putMember(colleague.user.id).expect(200);
+      const stranger = await fixtures.user('stranger', [[await fixtures.organization('SFO'), ['perm_Read']]]);
+      const root = await fixtures.user('root', [], { superadmin: true });
+      await putMember(stranger.user.id, root).expect(200);
+    });
+
+    it('a taken username or e-mail address is refused without saying which, nor naming it', async () => {
+      await fixtures.user('hidden-user', [[await fixtures.organization('HOU'), ['perm_Read']]]);
+      const byName = await createUser({ username: 'hidden-user', email: 'new@example.com' }).expect(409);
+      const byMail = await createUser({ username: 'new-user', email: 'hidden-user@example.com' }).expect(409);
+      expect(byName.body.message).toBe(byMail.body.message);
+      expect(byName.body.message).not.toContain('hidden-user');
+    });
+  });
+
   it('the migration refuses to run over users that collide, naming them', async () => {
     const runner = testApp.dataSource.createQueryRunner();
     await runner.connect();

@@ -67,9 +67,14 @@ export class AdminController {
 
   @Put('organizations/:id/members/:userId')
   @Authenticated({ permission: 'perm_Admin', organization: { param: 'id' } })
-  @ApiOperation({ summary: "Set a user's permissions in the organization (adds the membership if needed)" })
+  @ApiOperation({
+    summary: "Set a user's permissions in the organization (adds the membership if needed)",
+    description:
+      'An organization admin reaches only users they already administer: members of this organization, or of another one where ' +
+      'they hold perm_Admin (never a superadmin). Anyone else is 404, as if they did not exist. New people are created with POST /api/admin/users.',
+  })
   @ApiOkResponse({ type: MemberDto })
-  async putMember(@UuidParam('id') id: string, @UuidParam('userId') userId: string, @Body() body: PermissionsDto): Promise<MemberDto> {
-    return (await this.users.setMembership(userId, id, body.permissions)).member;
+  async putMember(@UuidParam('id') id: string, @UuidParam('userId') userId: string, @Body() body: PermissionsDto, @Auth() auth: AuthContext): Promise<MemberDto> {
+    return (await this.users.setMembership(userId, id, body.permissions, auth.user)).member;
   }
 }

@@ -32,10 +32,9 @@ export class UsersService {
       .where('lower(user.username) = lower(:username)', { username: input.username })
       .orWhere('lower(user.email) = lower(:email)', { email: input.email })
       .getOne();
-    if (taken) {
-      const what = taken.username.toLowerCase() === input.username.toLowerCase() ? `The username ${input.username}` : 'The e-mail address';
-      throw new AppException(HttpStatus.CONFLICT, 'USER_EXISTS', `${what} is taken`);
-    }
+    // One answer for either, naming neither: an organization admin learns no more about other
+    // organizations' users than that a name or address is not available.
+    if (taken) throw new AppException(HttpStatus.CONFLICT, 'USER_EXISTS', 'This username or e-mail address is in use; choose another');
     return this.users.save(
       this.users.create({
         username: input.username,
@@ -68,9 +67,22 @@ export class UsersService {
     return { user: await this.users.save(existing), outcome: 'updated' };
   }
 
-  async setMembership(userId: string, organizationId: string, permissions: Permission[]): Promise<{ member: MemberDto; outcome: UpsertOutcome }> {
+  /**
+   * Sets the user's permissions in the organization, adding the membership if needed. With
+   * `by` (an organization admin, not a superadmin), only a user the admin already administers
+   * can be reached: a member of this organization, or of another organization where `by` holds
+   * perm_Admin, and never a superadmin. Anyone else is answered 404, as if they did not exist, so
+   * that no admin learns about another organization's users (docs/security.md).
+   */
+  async setMembership(
+    userId: string,
+    organizationId: string,
+    permissions: Permission[],
+    by?: { id: string; isSuperadmin: boolean },
+  ): Promise<{ member: MemberDto; outcome: UpsertOutcome }> {
     const user = await this.users.findOneBy({ id: userId });
     if (!user) throw new NotFoundAppException('User');
+    if (by && !by.isSuperadmin && !(await this.administers(by.id, user, organizationId))) throw new NotFoundAppException('User');
     if (!(await this.organizations.existsBy({ id: organizationId }))) throw new NotFoundAppException('Organization');
     const wanted = Object.fromEntries(PERMISSIONS.map((permission) => [permission, permissions.includes(permission)])) as Record<Permission, boolean>;
     const existing = await this.memberships.findOneBy({ userId, organizationId });
@@ -81,6 +93,20 @@ export class UsersService {
     await this.memberships.upsert({ userId, organizationId, ...wanted }, ['userId', 'organizationId']);
     const saved = await this.memberships.findOneByOrFail({ userId, organizationId });
     return { member: toMemberDto(user, saved), outcome: existing ? 'updated' : 'created' };
+  }
+
+  /** Whether `adminId` administers `user`: the user is not a superadmin and belongs to `organizationId` or to an organization where `adminId` holds perm_Admin. */
+  private async administers(adminId: string, user: User, organizationId: string): Promise<boolean> {
+    if (user.isSuperadmin) return false;
+    const [{ reachable }]: Array<{ reachable: boolean }> = await this.memberships.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM user_organizations target
+         LEFT JOIN user_organizations admin ON admin.organization_id = target.organization_id AND admin.user_id = $2 AND admin.perm_admin
+         WHERE target.user_id = $1 AND (target.organization_id = $3 OR admin.user_id IS NOT NULL)
+       ) AS reachable`,
+      [user.id, adminId, organizationId],
+    );
+    return reachable;
   }
 }
 

@@ -66,14 +66,17 @@ export class Fixtures {
       isSuperadmin: options.superadmin ?? false,
       isActive: options.active ?? true,
     });
-    for (const [organization, permissions] of grants) {
-      await this.dataSource.getRepository(UserOrganization).save({
-        userId: user.id,
-        organizationId: organization.id,
-        ...Object.fromEntries(PERMISSIONS.map((permission) => [permission, permissions.includes(permission)])),
-      });
-    }
+    for (const [organization, permissions] of grants) await this.grant(user, organization, permissions);
     return { user, password: Fixtures.PASSWORD, token: await this.tokenFor(user) };
+  }
+
+  /** Makes `user` a member of `organization` with exactly `permissions`. */
+  async grant(user: User, organization: Organization, permissions: Permission[]): Promise<void> {
+    await this.dataSource.getRepository(UserOrganization).save({
+      userId: user.id,
+      organizationId: organization.id,
+      ...Object.fromEntries(PERMISSIONS.map((permission) => [permission, permissions.includes(permission)])),
+    });
   }
 
   tokenFor(user: User): Promise<string> {
