@@ -6,6 +6,8 @@ import { User } from '../users/entities/user.entity';
 /** What the auth guard learned about the caller, attached to the request. */
 export interface AuthContext {
   user: User;
+  /** When the caller's token ends, ms since the epoch. */
+  tokenExpiresAt: number;
   /** The organization the request is about, when the endpoint is organization-scoped. */
   organizationId?: string;
   membership?: UserOrganization | null;

@@ -49,8 +49,8 @@ export class AuthGuard implements CanActivate {
     const options = this.reflector.getAllAndOverride<AuthenticatedOptions>(AUTHENTICATED_KEY, targets) ?? {};
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
 
-    const user = await this.authenticate(request);
-    const auth: AuthContext = { user };
+    const { user, tokenExpiresAt } = await this.authenticate(request);
+    const auth: AuthContext = { user, tokenExpiresAt };
     request.auth = auth;
 
     if (options.superadmin && !user.isSuperadmin) throw forbidden('Only a superadmin may do this');
@@ -70,7 +70,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: AuthenticatedRequest): Promise<User> {
+  private async authenticate(request: AuthenticatedRequest): Promise<{ user: User; tokenExpiresAt: number }> {
     const header = request.header('authorization');
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match) throw unauthorized('A bearer token is required (Authorization: Bearer <token>)');
@@ -85,7 +85,7 @@ export class AuthGuard implements CanActivate {
     const user = isUUID(payload.sub) ? await this.dataSource.getRepository(User).findOne({ where: { id: payload.sub } }) : null;
     if (!user || !user.isActive) throw unauthorized('The token does not belong to an active user');
     if (payload.ver !== user.tokenVersion) throw unauthorized('The token was issued before the password changed: log in again');
-    return user;
+    return { user, tokenExpiresAt: payload.exp * 1000 };
   }
 
   private async organizationOf(source: OrganizationSource, request: AuthenticatedRequest): Promise<string> {

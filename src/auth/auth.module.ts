@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { UserOrganization } from '../users/entities/user-organization.entity';
 import { User } from '../users/entities/user.entity';
+import { AccessCheck } from './access-check.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -21,7 +22,7 @@ import { PasswordHasher } from './password-hasher.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, PasswordHasher, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [PasswordHasher],
+  providers: [AccessCheck, AuthService, PasswordHasher, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [PasswordHasher, AccessCheck],
 })
 export class AuthModule {}

@@ -182,6 +182,27 @@ export class AppConfig {
   @Max(100)
   PEMS_READ_SYNC_MAX_DELETE_PERCENT = 10;
 
+  /** Event streams (GET /api/pems/events) one user may hold open on one instance; one more is 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  EVENT_STREAMS_PER_USER = 5;
+
+  /** Event streams one instance holds open in all; one more is 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  EVENT_STREAMS_PER_INSTANCE = 500;
+
+  /** How often an open event stream checks again that its token and permission still hold (also before each event). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  EVENT_STREAM_RECHECK_MS = 30_000;
+
   /** Swagger UI (/api/docs) and the OpenAPI document (/api/docs-json); unset: on, except when NODE_ENV=production. */
   @IsOptional()
   @Transform(toBoolean)
