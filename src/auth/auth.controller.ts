@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Auth, AuthContext } from './auth-context';
 import { AuthService } from './auth.service';
 import { Authenticated, Public } from './authenticated.decorator';
@@ -21,6 +21,9 @@ export class AuthController {
       'within LOGIN_FAILURE_WINDOW_MS, both answer 429 with Retry-After until the window ends; a success clears the username\'s count.',
   })
   @ApiOkResponse({ type: LoginResponseDto })
+  @ApiBadRequestResponse({ description: 'The body is not a username and a password' })
+  @ApiUnauthorizedResponse({ description: 'Unknown username or wrong password (the same answer for both)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins of this username or from this address, or too many logins at once; see Retry-After' })
   login(@Body() body: LoginDto, @Ip() clientAddress: string): Promise<LoginResponseDto> {
     return this.auth.login(body.username, body.password, clientAddress ?? 'unknown');
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Headers, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../auth/authenticated.decorator';
@@ -24,6 +24,8 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics: queue depth by status, sends by outcome, send latency, conflicts, oldest pending age' })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the request does not carry it' })
+  @ApiNotFoundResponse({ description: 'In production without METRICS_TOKEN: metrics are off' })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
     this.checkAccess(authorization);
     response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
