@@ -22,7 +22,10 @@ export class MetricsController {
   @Get()
   @Public()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics: queue depth by status, sends by outcome, send latency, conflicts, oldest pending age' })
+  @ApiOperation({
+    summary: 'Prometheus metrics: queue depth by status, sends by outcome, send latency, conflicts, oldest pending age',
+    description: 'No user token. When the deployment sets METRICS_TOKEN, send it as Authorization: Bearer <METRICS_TOKEN>; in production without one, metrics are off (404).',
+  })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the request does not carry it' })
   @ApiNotFoundResponse({ description: 'In production without METRICS_TOKEN: metrics are off' })
