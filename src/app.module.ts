@@ -14,6 +14,7 @@ import { ConflictModule } from './conflicts/conflict.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PemsModule } from './pems/pems.module';
 import { SyncEventsModule } from './sync-events/sync-events.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { WriteSyncModule } from './write-sync/write-sync.module';
 import { PfaModule } from './pfa/pfa.module';
 import { UsersModule } from './users/users.module';
@@ -25,6 +26,7 @@ import { ValidationModule } from './validation/validation.module';
     DatabaseModule,
     ScheduleModule.forRoot(),
     AuthModule,
+    ThrottlingModule,
     OrganizationsModule,
     UsersModule,
     AdminModule,

@@ -182,6 +182,13 @@ export class AppConfig {
   @Max(100)
   PEMS_READ_SYNC_MAX_DELETE_PERCENT = 10;
 
+  /** POST /api/pems/write-sync and POST /api/pems/read-sync one user may send per minute, each (429 beyond, for a minute). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  SYNC_REQUESTS_PER_MINUTE = 30;
+
   /** Event streams (GET /api/pems/events) one user may hold open on one instance; one more is 429. */
   @Type(() => Number)
   @IsInt()

@@ -8,6 +8,7 @@ import { PfaRecordHistory } from '../pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { UserOrganization } from '../users/entities/user-organization.entity';
 import { User } from '../users/entities/user.entity';
+import { RequestThrottle } from '../throttling/request-throttle.entity';
 import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';
 
 /** Every entity of the data model; the one list the app, the CLI and the tests share. */
@@ -23,4 +24,5 @@ export const ENTITIES = [
   PfaWriteQueueItem,
   PfaSyncConflict,
   LoginFailure,
+  RequestThrottle,
 ];

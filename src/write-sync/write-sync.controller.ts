@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { SyncStatusDto, SyncStatusQueryDto } from './dto/write-queue.dto';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
@@ -24,6 +25,8 @@ export class WriteSyncController {
   @ApiOkResponse({ type: WriteSyncResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid modifications (with their errors), or listed ids that are not pending modifications of the organization' })
   @ApiConflictResponse({ description: 'The organization has no write-enabled PEMS API server' })
+  @UseGuards(UserThrottlerGuard)
+  @ApiTooManyRequestsResponse({ description: 'More than SYNC_REQUESTS_PER_MINUTE of these from the user in a minute; see Retry-After' })
   queue(@Body() body: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
     return this.writeSync.queueModifications(body);
   }

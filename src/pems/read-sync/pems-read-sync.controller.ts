@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { UserThrottlerGuard } from '../../throttling/user-throttler.guard';
 import { Authenticated } from '../../auth/authenticated.decorator';
 import { ReadSyncReportDto, ReadSyncRequestDto } from './dto/read-sync.dto';
 import { PemsReadSyncService } from './pems-read-sync.service';
@@ -21,6 +22,8 @@ export class PemsReadSyncController {
   @ApiOkResponse({ type: ReadSyncReportDto })
   @ApiConflictResponse({ description: 'No active PEMS API server, or a read sync of the organization is running already' })
   @ApiBadGatewayResponse({ description: 'PEMS failed during the sync (an error, or a grid cursor that does not advance); the pages read so far are kept and nothing is marked deleted' })
+  @UseGuards(UserThrottlerGuard)
+  @ApiTooManyRequestsResponse({ description: 'More than SYNC_REQUESTS_PER_MINUTE of these from the user in a minute; see Retry-After' })
   sync(@Body() body: ReadSyncRequestDto): Promise<ReadSyncReportDto> {
     return this.readSync.syncOrganization(body.organizationId, { confirmDeletions: body.confirmDeletions ?? false });
   }
