@@ -101,7 +101,8 @@ describe('admin endpoints (e2e)', () => {
       await put(basic).expect(200);
       const before = await storedServer(rio.id);
       const { password: _password, username: _username, ...withoutCredentials } = basic;
-      const response = await put({ ...withoutCredentials, name: 'PEMS production (renamed)', rateLimitPerSecond: 4 }).expect(200);
+      // A tenant's rate limit is a superadmin's to change (docs/security.md).
+      const response = await put({ ...withoutCredentials, name: 'PEMS production (renamed)', rateLimitPerSecond: 4 }, root).expect(200);
       expect(response.body).toMatchObject({ name: 'PEMS production (renamed)', rateLimitPerSecond: 4, hasCredentials: true, username: 'svc-pems' });
       const after = await storedServer(rio.id);
       expect(after!.credentials_encrypted).toBe(before!.credentials_encrypted);

@@ -45,7 +45,7 @@ export class AdminController {
   })
   @ApiOkResponse({ type: ApiServerDto })
   async putApiServer(@UuidParam('id') id: string, @Body() body: UpsertApiServerDto, @Auth() auth: AuthContext): Promise<ApiServerDto> {
-    return (await this.organizations.upsertApiServer(id, body, { id: auth.user.id, username: auth.user.username })).server;
+    return (await this.organizations.upsertApiServer(id, body, auth.user)).server;
   }
 
   @Get('organizations/:id/api-server/changes')

@@ -3,6 +3,7 @@ import { PfaSyncConflict } from '../conflicts/entities/pfa-sync-conflict.entity'
 import { ApiServerChange } from '../organizations/entities/api-server-change.entity';
 import { ApiServer } from '../organizations/entities/api-server.entity';
 import { Organization } from '../organizations/entities/organization.entity';
+import { PemsTenant } from '../organizations/entities/pems-tenant.entity';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecordHistory } from '../pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
@@ -16,6 +17,7 @@ export const ENTITIES = [
   Organization,
   ApiServer,
   ApiServerChange,
+  PemsTenant,
   User,
   UserOrganization,
   PfaRecord,

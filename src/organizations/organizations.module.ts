@@ -6,10 +6,11 @@ import { CredentialsUpgrade } from './credentials-upgrade.service';
 import { ApiServerChange } from './entities/api-server-change.entity';
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
+import { PemsTenant } from './entities/pems-tenant.entity';
 import { OrganizationsService } from './organizations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization, ApiServer, ApiServerChange]), PemsHostsModule],
+  imports: [TypeOrmModule.forFeature([Organization, ApiServer, ApiServerChange, PemsTenant]), PemsHostsModule],
   providers: [OrganizationsService, CredentialsCipher, CredentialsUpgrade],
   exports: [OrganizationsService, CredentialsCipher, TypeOrmModule],
 })

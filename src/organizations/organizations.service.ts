@@ -1,10 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
 import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
 import { stableJson } from '../common/stable-json';
+import { AppConfig } from '../config/app-config';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 import { WRITE_QUEUE_CHANNEL } from '../write-sync/write-queue-channel';
 import { CredentialsCipher, PemsCredentials } from './credentials-cipher.service';
@@ -13,6 +14,7 @@ import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';
 import { ApiServerChange, ApiServerFieldChange } from './entities/api-server-change.entity';
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
+import { PemsTenant } from './entities/pems-tenant.entity';
 import { pemsTenantKey } from './pems-tenant-key';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -26,6 +28,7 @@ export class OrganizationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: CredentialsCipher,
     private readonly hostPolicy: PemsHostPolicy,
+    private readonly config: AppConfig,
   ) {}
 
   async create(input: CreateOrganizationDto): Promise<OrganizationDto> {
@@ -47,7 +50,7 @@ export class OrganizationsService {
   async getApiServer(organizationId: string): Promise<ApiServerDto> {
     const server = await this.apiServers.findOneBy({ organizationId });
     if (!server) throw new NotFoundAppException('API server');
-    return this.toApiServerDto(server);
+    return this.toApiServerDto(server, await this.tenantRate(this.dataSource.manager, server.tenantKey));
   }
 
   /**
@@ -78,7 +81,7 @@ export class OrganizationsService {
 
       // A new server's id is chosen here: its credentials are encrypted bound to it.
       const server = existing ?? manager.create(ApiServer, { id: randomUUID(), organizationId });
-      const before = existing ? auditable(existing, storedCredentials) : null;
+      const before = existing ? auditable(existing, storedCredentials, null) : null;
       Object.assign(server, {
         name: input.name,
         baseUrl,
@@ -86,11 +89,12 @@ export class OrganizationsService {
         authType: input.authType,
         writeEnabled: input.writeEnabled ?? existing?.writeEnabled ?? false,
         isActive: input.isActive ?? existing?.isActive ?? true,
-        rateLimitPerSecond: input.rateLimitPerSecond ?? null,
         timeoutMs: input.timeoutMs ?? null,
         fieldMap: input.fieldMap ?? null,
       });
       server.tenantKey = pemsTenantKey(server);
+      const rateBefore = existing ? await this.tenantRate(manager, existing.tenantKey) : null;
+      const rate = await this.settleTenantRate(manager, server.tenantKey, input.rateLimitPerSecond, changedBy);
       const credentialsChanged = stableJson(credentials) !== stableJson(storedCredentials);
       if (credentialsChanged) {
         server.credentialsEncrypted = this.cipher.encrypt(credentials, server.id);
@@ -98,8 +102,9 @@ export class OrganizationsService {
         // New credentials end a pause caused by PEMS rejecting the old ones.
         Object.assign(server, { authFailedAt: null, authPausedUntil: null, authFailureMessage: null });
       }
-      const changes = changedFields(before, auditable(server, credentials), credentialsChanged);
-      if (existing && Object.keys(changes).length === 0) return { saved: existing, outcome: 'unchanged' as const };
+      if (before) before.rateLimitPerSecond = rateBefore;
+      const changes = changedFields(before, auditable(server, credentials, rate), credentialsChanged);
+      if (existing && Object.keys(changes).length === 0) return { saved: existing, rate, outcome: 'unchanged' as const };
       const saved = await manager.save(server);
       await manager.save(manager.create(ApiServerChange, {
         organizationId,
@@ -111,9 +116,37 @@ export class OrganizationsService {
       }));
       // Items may have waited for this server (new credentials, writes enabled): wake the workers.
       await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
-      return { saved, outcome: existing ? ('updated' as const) : ('created' as const) };
+      return { saved, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
     });
-    return { server: this.toApiServerDto(result.saved), outcome: result.outcome };
+    return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome };
+  }
+
+  /** The tenant's rate limit: its pems_tenants row, else PEMS_WRITE_SYNC_RATE_LIMIT. */
+  private async tenantRate(manager: EntityManager, tenantKey: string): Promise<number> {
+    const tenant = await manager.findOne(PemsTenant, { where: { tenantKey } });
+    return tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT;
+  }
+
+  /**
+   * A tenant has one rate limit, whichever organizations use it. A superadmin (or the seed, or
+   * the service itself) sets it; an organization admin may send the current value back but not
+   * change it (403): otherwise one organization could slow down another's PEMS traffic. Answers
+   * the tenant's rate after this request. The tenant's row is locked after the organization's
+   * and the server's.
+   */
+  private async settleTenantRate(manager: EntityManager, tenantKey: string, wanted: number | undefined, changedBy: ApiServerChangeAuthor | null): Promise<number> {
+    const tenant = await manager.findOne(PemsTenant, { where: { tenantKey }, lock: { mode: 'pessimistic_write' } });
+    const current = tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT;
+    if (wanted === undefined || wanted === current) return current;
+    if (changedBy && !changedBy.isSuperadmin) {
+      throw new AppException(
+        HttpStatus.FORBIDDEN,
+        'TENANT_RATE_FOR_SUPERADMIN',
+        `The PEMS tenant's rate limit (${current}/s) applies to every organization on the tenant; only a superadmin changes it`,
+      );
+    }
+    await manager.upsert(PemsTenant, { tenantKey, rateLimitPerSecond: wanted, changedBy: changedBy?.id ?? null, changedAt: new Date() }, ['tenantKey']);
+    return wanted;
   }
 
   /** The API server's changes, newest first. */
@@ -132,7 +165,7 @@ export class OrganizationsService {
     };
   }
 
-  private toApiServerDto(server: ApiServer): ApiServerDto {
+  private toApiServerDto(server: ApiServer, rateLimitPerSecond: number): ApiServerDto {
     const { credentials } = this.cipher.decryptOrNone(server.credentialsEncrypted, server.id);
     return {
       id: server.id,
@@ -148,7 +181,7 @@ export class OrganizationsService {
       authFailureMessage: server.authFailedAt ? server.authFailureMessage : null,
       writeEnabled: server.writeEnabled,
       isActive: server.isActive,
-      rateLimitPerSecond: server.rateLimitPerSecond,
+      rateLimitPerSecond,
       timeoutMs: server.timeoutMs,
       fieldMap: server.fieldMap,
       updatedAt: server.updatedAt,
@@ -190,11 +223,12 @@ function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | nu
 export interface ApiServerChangeAuthor {
   id: string;
   username: string;
+  isSuperadmin: boolean;
 }
 
 /** The fields an audit record shows: everything but the secrets (the basic-auth username is no secret). */
-function auditable(server: ApiServer, credentials: PemsCredentials | null): Record<string, unknown> {
-  const { name, baseUrl, tenant, authType, writeEnabled, isActive, rateLimitPerSecond, timeoutMs, fieldMap } = server;
+function auditable(server: ApiServer, credentials: PemsCredentials | null, rateLimitPerSecond: number | null): Record<string, unknown> {
+  const { name, baseUrl, tenant, authType, writeEnabled, isActive, timeoutMs, fieldMap } = server;
   return { name, baseUrl, tenant, authType, username: credentials?.username ?? null, writeEnabled, isActive, rateLimitPerSecond, timeoutMs, fieldMap };
 }
 

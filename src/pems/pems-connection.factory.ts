@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { CredentialsCipher } from '../organizations/credentials-cipher.service';
 import { ApiServer } from '../organizations/entities/api-server.entity';
+import { PemsTenant } from '../organizations/entities/pems-tenant.entity';
 import { PemsConnection } from './client/pems-client.types';
 import { PemsException } from './pems-errors';
 
@@ -19,6 +20,7 @@ export class PemsConnectionFactory {
 
   constructor(
     @InjectRepository(ApiServer) private readonly servers: Repository<ApiServer>,
+    @InjectRepository(PemsTenant) private readonly tenants: Repository<PemsTenant>,
     private readonly cipher: CredentialsCipher,
     private readonly config: AppConfig,
   ) {}
@@ -28,10 +30,12 @@ export class PemsConnectionFactory {
     const server = await this.servers.findOne({ where: { organizationId, isActive: true }, relations: { organization: true } });
     if (!server) throw PemsException.noApiServer('active');
     if (options.forWriting && !server.writeEnabled) throw PemsException.noApiServer('write-enabled');
-    return { server, connection: this.connect(server) };
+    const tenant = await this.tenants.findOneBy({ tenantKey: server.tenantKey });
+    return { server, connection: this.connect(server, tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT) };
   }
 
-  connect(server: ApiServer): PemsConnection {
+  /** `rateLimitPerSecond`: the tenant's (one value per tenant, pems_tenants). */
+  private connect(server: ApiServer, rateLimitPerSecond: number): PemsConnection {
     if (!server.organization) throw new Error('connect() needs the API server loaded with its organization');
     const { credentials, problem } = this.cipher.decryptOrNone(server.credentialsEncrypted, server.id);
     if (problem) this.logger.warn(`API server ${server.id} of ${server.organization.code}: ${problem}; set its credentials again`);
@@ -45,7 +49,7 @@ export class PemsConnectionFactory {
       password: credentials.password,
       apiKey: credentials.apiKey,
       timeoutMs: server.timeoutMs ?? this.config.PEMS_REQUEST_TIMEOUT_MS,
-      rateLimitPerSecond: server.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT,
+      rateLimitPerSecond,
       fieldMap: server.fieldMap,
     };
   }

@@ -2,6 +2,7 @@ import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiServer } from '../organizations/entities/api-server.entity';
+import { PemsTenant } from '../organizations/entities/pems-tenant.entity';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
 import { PfaModule } from '../pfa/pfa.module';
@@ -15,7 +16,7 @@ import { PemsReadSyncService } from './read-sync/pems-read-sync.service';
 
 /** Everything that speaks to PEMS: the client, the shared rate limiter, read sync. */
 @Module({
-  imports: [HttpModule, TypeOrmModule.forFeature([ApiServer]), OrganizationsModule, PemsHostsModule, PfaModule],
+  imports: [HttpModule, TypeOrmModule.forFeature([ApiServer, PemsTenant]), OrganizationsModule, PemsHostsModule, PfaModule],
   controllers: [PemsReadSyncController],
   providers: [
     PemsWriteApiClient,

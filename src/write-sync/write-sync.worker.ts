@@ -314,8 +314,9 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async concurrency(): Promise<number> {
     const [{ rate }]: Array<{ rate: number | null }> = await this.dataSource.query(
       `SELECT sum(rate)::float8 AS rate FROM (
-         SELECT DISTINCT ON (tenant_key) coalesce(rate_limit_per_second, $1) AS rate
-         FROM api_servers WHERE is_active AND write_enabled) tenants`,
+         SELECT DISTINCT ON (s.tenant_key) coalesce(t.rate_limit_per_second, $1) AS rate
+         FROM api_servers s LEFT JOIN pems_tenants t ON t.tenant_key = s.tenant_key
+         WHERE s.is_active AND s.write_enabled) tenants`,
       [this.config.PEMS_WRITE_SYNC_RATE_LIMIT],
     );
     return Math.max(2, Math.min(MAX_CONCURRENCY, Math.ceil(rate ?? 0)));

@@ -177,7 +177,8 @@ export const ENDPOINTS: Endpoint[] = [
       username: 'svc-pems',
       password: 'a-new-pems-password',
       writeEnabled: true,
-      rateLimitPerSecond: 5,
+      // The tenant's current rate (PEMS_WRITE_SYNC_RATE_LIMIT): an organization admin may send it back, not change it.
+      rateLimitPerSecond: 10,
       fieldMap: { monthlyRate: 'PFS_F_MONTHLYRATE' },
     }),
     optional: ['username', 'password', 'writeEnabled', 'rateLimitPerSecond', 'fieldMap'],

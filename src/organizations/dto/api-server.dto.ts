@@ -46,7 +46,11 @@ export class UpsertApiServerDto {
   @IsBoolean()
   isActive?: boolean;
 
-  /** Requests per second this server (its tenant) allows; PEMS_WRITE_SYNC_RATE_LIMIT when left out. */
+  /**
+   * Requests per second the server's PEMS tenant allows, one value for the tenant whichever
+   * organizations use it (PEMS_WRITE_SYNC_RATE_LIMIT until set). Only a superadmin changes it; an
+   * organization admin may send the current value back (403 for another). Left out: unchanged.
+   */
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -83,7 +87,8 @@ export class ApiServerDto {
   authFailureMessage: string | null;
   writeEnabled: boolean;
   isActive: boolean;
-  rateLimitPerSecond: number | null;
+  /** The tenant's rate limit, shared by every organization on the tenant. */
+  rateLimitPerSecond: number;
   timeoutMs: number | null;
   fieldMap: Record<string, string> | null;
   updatedAt: Date;
