@@ -58,7 +58,7 @@ describe('security: login throttling (e2e)', () => {
     const known: number[] = [];
     const unknown: number[] = [];
     const load = ForeignLoad.measure();
-    let answers: Array<{ status: number; body: unknown }> = [];
+    const answers: Array<{ status: number; body: unknown }> = [];
     for (let round = 0; round < 6; round += 1) {
       for (const [username, times] of [['planner', known], ['nobody-by-that-name', unknown]] as const) {
         const started = performance.now();
@@ -70,7 +70,6 @@ describe('security: login throttling (e2e)', () => {
       }
     }
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
-    answers = [];
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     checkUnlessMachineBusy(load, 'login timing, known and unknown usernames', () => {
       const ratio = median(known) / median(unknown);

@@ -93,8 +93,9 @@ export class OrganizationsService {
         fieldMap: input.fieldMap ?? null,
       });
       server.tenantKey = pemsTenantKey(server);
-      const rateBefore = existing ? await this.tenantRate(manager, existing.tenantKey) : null;
-      const rate = await this.settleTenantRate(manager, server.tenantKey, input.rateLimitPerSecond, changedBy);
+      const { current, rate } = await this.settleTenantRate(manager, server.tenantKey, input.rateLimitPerSecond, changedBy);
+      // The server's tenant before this request: the same row just read, unless the tenant changed.
+      const rateBefore = !existing ? null : existing.tenantKey === server.tenantKey ? current : await this.tenantRate(manager, existing.tenantKey);
       const credentialsChanged = stableJson(credentials) !== stableJson(storedCredentials);
       if (credentialsChanged) {
         server.credentialsEncrypted = this.cipher.encrypt(credentials, server.id);
@@ -131,13 +132,18 @@ export class OrganizationsService {
    * A tenant has one rate limit, whichever organizations use it. A superadmin (or the seed, or
    * the service itself) sets it; an organization admin may send the current value back but not
    * change it (403): otherwise one organization could slow down another's PEMS traffic. Answers
-   * the tenant's rate after this request. The tenant's row is locked after the organization's
-   * and the server's.
+   * the tenant's rate before (`current`) and after this request. The tenant's row is locked after
+   * the organization's and the server's.
    */
-  private async settleTenantRate(manager: EntityManager, tenantKey: string, wanted: number | undefined, changedBy: ApiServerChangeAuthor | null): Promise<number> {
+  private async settleTenantRate(
+    manager: EntityManager,
+    tenantKey: string,
+    wanted: number | undefined,
+    changedBy: ApiServerChangeAuthor | null,
+  ): Promise<{ current: number; rate: number }> {
     const tenant = await manager.findOne(PemsTenant, { where: { tenantKey }, lock: { mode: 'pessimistic_write' } });
     const current = tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT;
-    if (wanted === undefined || wanted === current) return current;
+    if (wanted === undefined || wanted === current) return { current, rate: current };
     if (changedBy && !changedBy.isSuperadmin) {
       throw new AppException(
         HttpStatus.FORBIDDEN,
@@ -146,7 +152,7 @@ export class OrganizationsService {
       );
     }
     await manager.upsert(PemsTenant, { tenantKey, rateLimitPerSecond: wanted, changedBy: changedBy?.id ?? null, changedAt: new Date() }, ['tenantKey']);
-    return wanted;
+    return { current, rate: wanted };
   }
 
   /** The API server's changes, newest first. */
