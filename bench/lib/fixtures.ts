@@ -1,9 +1,10 @@
-import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { AuthService } from '../../src/auth/auth.service';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { SimulatedPemsRecord } from '../../src/pems/simulator/pems-record.store';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
+import { User } from '../../src/users/entities/user.entity';
 import { BenchApp } from './app';
 
 export const BENCH_ORGANIZATION = 'BENCH';
@@ -31,9 +32,10 @@ export async function createPrincipal(db: Client): Promise<BenchPrincipal> {
   return { organizationId: organization.id, userId: user.id, username };
 }
 
-/** A bearer token signed by the app's own JwtService, as test/support/fixtures.ts does. */
-export function tokenFor(app: BenchApp, principal: BenchPrincipal): Promise<string> {
-  return app.app.get(JwtService).signAsync({ sub: principal.userId, username: principal.username });
+/** A bearer token issued by the app's own AuthService (with its expiry and token version), as test/support/fixtures.ts does. */
+export async function tokenFor(app: BenchApp, principal: BenchPrincipal): Promise<string> {
+  const user = await app.app.get(DataSource).getRepository(User).findOneByOrFail({ id: principal.userId });
+  return app.app.get(AuthService).issueToken(user);
 }
 
 /** Points BENCH's API server at the simulator, write-enabled, with the given rate limit. */
