@@ -13,8 +13,10 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { ConflictModule } from './conflicts/conflict.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PemsModule } from './pems/pems.module';
+import { ReadSyncModule } from './read-sync/read-sync.module';
 import { SyncEventsModule } from './sync-events/sync-events.module';
 import { ThrottlingModule } from './throttling/throttling.module';
+import { WriteQueueModule } from './write-queue/write-queue.module';
 import { WriteSyncModule } from './write-sync/write-sync.module';
 import { PfaModule } from './pfa/pfa.module';
 import { UsersModule } from './users/users.module';
@@ -33,9 +35,11 @@ import { ValidationModule } from './validation/validation.module';
     ValidationModule,
     PfaModule,
     PemsModule,
+    ReadSyncModule,
     SyncEventsModule,
     MetricsModule,
     ConflictModule,
+    WriteQueueModule,
     WriteSyncModule,
     HealthModule,
     DemoModule,

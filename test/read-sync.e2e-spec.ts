@@ -2,7 +2,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import request from 'supertest';
 import { IsNull, Not } from 'typeorm';
 import { Organization } from '../src/organizations/entities/organization.entity';
-import { PemsReadSyncScheduler } from '../src/pems/read-sync/pems-read-sync.scheduler';
+import { PemsReadSyncScheduler } from '../src/read-sync/pems-read-sync.scheduler';
 import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';

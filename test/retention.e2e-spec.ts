@@ -1,4 +1,4 @@
-import { WriteQueueService } from '../src/write-sync/write-queue.service';
+import { WriteQueueService } from '../src/write-queue/write-queue.service';
 import { cleanDatabase } from './support/clean-database';
 import { Fixtures, craneData } from './support/fixtures';
 import { TestApp, createTestApp } from './support/test-app';

@@ -80,7 +80,7 @@ describe('write sync API (e2e)', () => {
       h.simulator.clearLog();
 
       const response = await h.queue().expect(400);
-      expect(response.body.code).toBe('INVALID_MODIFICATIONS');
+      expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.errors).toEqual(
         expect.arrayContaining([expect.objectContaining({ field: expect.stringMatching(new RegExp(`^${bad}\\.forecast(Start|End)$`)), code: 'INVALID_DATE_ORDER' })]),
       );
@@ -103,7 +103,7 @@ describe('write sync API (e2e)', () => {
       );
 
       const response = await h.queue().expect(400);
-      expect(response.body.code).toBe('INVALID_MODIFICATIONS');
+      expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.errors).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ field: `${bad}.monthlyRate`, code: 'INVALID_VALUE' }),

@@ -3,7 +3,7 @@ import { AddressInfo, Socket, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PemsWriteApiClient } from '../src/pems/client/pems-write-api.client';
 import { WriteCompletionBatcher } from '../src/write-sync/write-completion.batcher';
-import { WriteQueueService } from '../src/write-sync/write-queue.service';
+import { WriteQueueService } from '../src/write-queue/write-queue.service';
 import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
 import { ForeignLoad, checkUnlessMachineBusy } from './support/machine-load';

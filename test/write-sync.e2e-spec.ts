@@ -3,7 +3,7 @@ import { Organization } from '../src/organizations/entities/organization.entity'
 import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaRecordHistory } from '../src/pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
-import { PfaWriteQueueItem } from '../src/write-sync/entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../src/write-queue/entities/pfa-write-queue.entity';
 import { cleanDatabase } from './support/clean-database';
 import { Fixtures, TestUser } from './support/fixtures';
 import { connectToSimulator, startSimulator } from './support/pems-simulator-fixture';

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
-import { ValidationModule } from '../validation/validation.module';
-import { WriteQueueModule } from '../write-sync/write-queue.module';
+import { PfaModule } from '../pfa/pfa.module';
+import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { ConflictDetectionService } from './conflict-detection.service';
-import { ConflictRecorder } from './conflict-recorder.service';
+import { ConflictStore } from './conflict-store';
 import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 
 @Module({
-  imports: [ValidationModule, WriteQueueModule],
+  imports: [PfaModule, WriteQueueModule],
   controllers: [ConflictsController],
-  providers: [ConflictDetectionService, ConflictRecorder, ConflictsService],
-  exports: [ConflictDetectionService, ConflictRecorder],
+  providers: [ConflictDetectionService, ConflictStore, ConflictsService],
+  exports: [ConflictDetectionService, ConflictStore],
 })
 export class ConflictModule {}

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { FieldError, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
+import { PfaChangeCheck, effectiveBefore, invalidChange } from '../pfa/change-check';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
-import { effectiveData } from '../pfa/effective-record';
+import { ModificationStates } from '../pfa/modification-states';
 import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { User } from '../users/entities/user.entity';
-import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
-import { PfaValidationService } from '../validation/pfa-validation.service';
-import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';
-import { WriteQueueService } from '../write-sync/write-queue.service';
+import { PfaChanges, PfaData } from '../validation/pfa-fields';
+import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
+import { WriteQueueService } from '../write-queue/write-queue.service';
 import { ConflictException } from './conflict-errors';
+import { ConflictStore } from './conflict-store';
 import { ConflictDto, ConflictListDto, ListConflictsQueryDto, ResolveConflictDto, ResolveConflictResponseDto } from './dto/conflict.dto';
 import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 
@@ -21,8 +22,10 @@ import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 export class ConflictsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly validation: PfaValidationService,
+    private readonly changeCheck: PfaChangeCheck,
+    private readonly modifications: ModificationStates,
     private readonly queue: WriteQueueService,
+    private readonly store: ConflictStore,
     private readonly events: SyncEventsService,
   ) {}
 
@@ -62,20 +65,19 @@ export class ConflictsService {
       const resolvedAt = new Date();
       let appliedChanges: PfaChanges | null = null;
       if (input.resolution === 'use_pems') {
-        await manager.getRepository(PfaModification).update(modification.id, { status: 'synced', syncedAt: resolvedAt, syncError: null });
+        await this.modifications.move(manager, 'resolveWithoutWrite', [modification.id]);
       } else {
         appliedChanges = await this.requeue(manager, conflict, modification, record, input);
       }
 
-      Object.assign(conflict, {
-        status: 'resolved',
+      const resolved = await this.store.resolve(manager, conflict.id, {
         resolution: input.resolution,
         mergedData: input.resolution === 'merge' ? (input.mergedData ?? null) : null,
         appliedChanges,
         resolvedBy: user.id,
         resolvedAt,
       });
-      await manager.getRepository(PfaSyncConflict).save(conflict);
+      if (!resolved) throw ConflictException.alreadyResolved();
       await this.events.publish(
         { type: 'conflict.resolved', organizationId: conflict.organizationId, conflictId: conflict.id, modificationId: modification.id, pfaId: conflict.pfaId, detail: input.resolution },
         manager,
@@ -86,31 +88,25 @@ export class ConflictsService {
 
   private async requeue(manager: EntityManager, conflict: PfaSyncConflict, modification: PfaModification, record: PfaRecord, input: ResolveConflictDto): Promise<PfaChanges> {
     const wanted: PfaChanges = input.resolution === 'merge' ? { ...modification.changes, ...input.mergedData } : { ...modification.changes };
-    const others = await manager.getRepository(PfaModification).find({
-      where: { recordId: modification.recordId, status: In(UNSYNCED_MODIFICATION_STATUSES), id: Not(modification.id) },
+    const unsynced = await manager.getRepository(PfaModification).find({
+      where: { recordId: modification.recordId, status: In(UNSYNCED_MODIFICATION_STATUSES) },
       order: { createdAt: 'ASC' },
     });
-    const before = effectiveData(record.data, others.filter((other) => other.createdAt <= modification.createdAt));
-    const errors = this.validation.validateChanges(before, wanted).filter((error) => error.code !== 'NO_CHANGE');
+    // Judged on the record as it stands before this modification; sent only where PEMS's values differ.
+    const { changes: toSend, errors } = this.changeCheck.check(effectiveBefore(record.data, unsynced, modification), wanted, { noChange: 'allowed', reference: record.data });
     if (errors.length > 0) {
-      const prefixed = errors.map((error) => ({ ...error, field: input.resolution === 'merge' ? `mergedData.${error.field}` : error.field }));
-      if (input.resolution === 'merge') throw ConflictException.mergeInvalid(prefixed);
-      throw new RequestValidationException(prefixed, "Our values no longer pass validation on PEMS's record; resolve with merge or use_pems");
+      if (input.resolution === 'merge') throw invalidChange(errors.map((error) => ({ ...error, field: `mergedData.${error.field}` })), 'mergedData is invalid');
+      throw invalidChange(errors, "Our values no longer pass validation on PEMS's record; resolve with merge or use_pems");
     }
-
-    const toSend = Object.fromEntries(Object.entries(wanted).filter(([field, value]) => !pfaValuesEqual(record.data[field as keyof PfaData], value)));
     if (Object.keys(toSend).length === 0) {
-      await manager.getRepository(PfaModification).update(modification.id, { status: 'synced', syncedAt: new Date(), syncError: null });
+      await this.modifications.move(manager, 'resolveWithoutWrite', [modification.id]);
       return {};
     }
-    Object.assign(modification, {
+    await this.modifications.requeueResolved(manager, modification.id, {
       changes: toSend,
       baseValues: Object.fromEntries(Object.keys(toSend).map((field) => [field, record.data[field as keyof PfaData] ?? null])),
       baseVersion: record.version,
-      status: 'queued',
-      syncError: null,
     });
-    await manager.getRepository(PfaModification).save(modification);
     const previous = conflict.queueItemId ? await manager.getRepository(PfaWriteQueueItem).findOneBy({ id: conflict.queueItemId }) : null;
     await this.queue.enqueue(manager, {
       organizationId: conflict.organizationId,
@@ -139,7 +135,7 @@ function checkMergeInput(input: ResolveConflictDto, conflict: PfaSyncConflict, m
       errors.push({ field: `mergedData.${field}`, code: 'UNKNOWN_FIELD', message: `${field} is not a field this modification changes` });
     }
   }
-  if (errors.length > 0) throw ConflictException.mergeInvalid(errors);
+  if (errors.length > 0) throw invalidChange(errors, 'mergedData is invalid');
 }
 
 function toConflictDto(conflict: PfaSyncConflict): ConflictDto {

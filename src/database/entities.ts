@@ -10,7 +10,7 @@ import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { UserOrganization } from '../users/entities/user-organization.entity';
 import { User } from '../users/entities/user.entity';
 import { RequestThrottle } from '../throttling/request-throttle.entity';
-import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 
 /** Every entity of the data model; the one list the app, the CLI and the tests share. */
 export const ENTITIES = [

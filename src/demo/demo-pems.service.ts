@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { Organization } from '../organizations/entities/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
-import { PemsReadSyncService } from '../pems/read-sync/pems-read-sync.service';
+import { PemsReadSyncService } from '../read-sync/pems-read-sync.service';
 import { PemsSimulator } from '../pems/simulator/pems-simulator';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 

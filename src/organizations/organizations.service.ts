@@ -7,7 +7,7 @@ import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
 import { stableJson } from '../common/stable-json';
 import { AppConfig } from '../config/app-config';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
-import { WRITE_QUEUE_CHANNEL } from '../write-sync/write-queue-channel';
+import { WRITE_QUEUE_CHANNEL } from '../write-queue/write-queue-channel';
 import { CredentialsCipher, PemsCredentials } from './credentials-cipher.service';
 import { ApiServerChangeDto, ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';

@@ -1,19 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception';
-import { PfaValidationError } from '../validation/pfa-validation-error';
 
 export enum PfaErrorCode {
-  ChangesInvalid = 'VALIDATION_FAILED',
   RecordDeletedInPems = 'RECORD_DELETED_IN_PEMS',
   ModificationNotDiscardable = 'MODIFICATION_NOT_DISCARDABLE',
   ModificationMoved = 'MODIFICATION_MOVED',
 }
 
 export class PfaException extends AppException {
-  static invalidChanges(errors: PfaValidationError[]): PfaException {
-    return new PfaException(HttpStatus.BAD_REQUEST, PfaErrorCode.ChangesInvalid, 'The changes are invalid', errors);
-  }
-
   static deletedInPems(pfaId: string): PfaException {
     return new PfaException(HttpStatus.CONFLICT, PfaErrorCode.RecordDeletedInPems, `PFA record ${pfaId} no longer exists in PEMS and cannot be edited`);
   }

@@ -1,10 +1,8 @@
-import { Controller, Delete, Get, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { UuidParam } from '../common/uuid-param.pipe';
-import { ModificationDto, ModificationPageDto } from './dto/pfa-record.dto';
+import { ModificationPageDto } from './dto/pfa-record.dto';
 import { ListModificationsQueryDto } from './dto/pfa-queries.dto';
-import { PfaModification } from './entities/pfa-modification.entity';
 import { PfaModificationsService } from './pfa-modifications.service';
 
 /** Registered before PfaRecordsController, so that /pfa/modifications is not taken for /pfa/:id. */
@@ -19,14 +17,5 @@ export class PfaModificationsController {
   @ApiOkResponse({ type: ModificationPageDto })
   list(@Query() query: ListModificationsQueryDto): Promise<ModificationPageDto> {
     return this.modifications.list(query);
-  }
-
-  @Delete(':id')
-  @Authenticated({ permission: 'perm_Edit', organization: { resource: PfaModification, param: 'id' } })
-  @ApiOperation({ summary: 'Discard a modification that is not sent yet (pending, or queued and not yet claimed)' })
-  @ApiOkResponse({ type: ModificationDto })
-  @ApiConflictResponse({ description: 'The modification is being sent or has been' })
-  discard(@UuidParam('id') id: string): Promise<ModificationDto> {
-    return this.modifications.discard(id);
   }
 }

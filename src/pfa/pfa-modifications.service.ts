@@ -3,28 +3,27 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { Page } from '../common/dto/pagination.dto';
 import { NotFoundAppException } from '../common/errors/app.exception';
-import { returningRows } from '../database/returning-rows';
 import { User } from '../users/entities/user.entity';
 import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
-import { PfaValidationService } from '../validation/pfa-validation.service';
-import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';
+import { PfaChangeCheck, invalidChange } from './change-check';
 import { EditPfaRecordDto } from './dto/edit-pfa-record.dto';
 import { ModificationDto } from './dto/pfa-record.dto';
 import { ListModificationsQueryDto } from './dto/pfa-queries.dto';
 import { effectiveData } from './effective-record';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from './entities/pfa-modification.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
+import { ModificationStates } from './modification-states';
 import { PfaException } from './pfa-errors';
 import { toModificationDto } from './pfa-views';
-import { lockRecordsById } from './record-locks';
 
-/** People's edits of PFA records: made, listed and discarded here; sent to PEMS by the write-sync worker. */
+/** People's edits of PFA records: made and listed here; discarded with the queue (write-queue), sent to PEMS by the write-sync worker. */
 @Injectable()
 export class PfaModificationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(PfaModification) private readonly modifications: Repository<PfaModification>,
-    private readonly validation: PfaValidationService,
+    private readonly changeCheck: PfaChangeCheck,
+    private readonly states: ModificationStates,
   ) {}
 
   /**
@@ -47,28 +46,21 @@ export class PfaModificationsService {
         order: { createdAt: 'ASC' },
       });
       const effective = effectiveData(record.data, unsynced);
-      const errors = this.validation.validateChanges(effective, input.changes);
-      if (errors.length > 0) throw PfaException.invalidChanges(errors);
+      const { changes, errors } = this.changeCheck.check(effective, input.changes, { noChange: 'error' });
+      if (errors.length > 0) throw invalidChange(errors);
 
-      // Only the fields that really change: an unchanged field sent along could only cause a false conflict.
-      const changes = Object.fromEntries(
-        Object.entries(input.changes).filter(([field, value]) => !pfaValuesEqual(effective[field as keyof PfaData], value)),
-      );
       const own = unsynced.find((modification) => modification.status === 'pending' && modification.userId === user.id);
       const saved = own
         ? await this.foldInto(manager, own, changes, effective, input.changeReason)
-        : await manager.getRepository(PfaModification).save(
-            manager.getRepository(PfaModification).create({
-              organizationId: record.organizationId,
-              recordId,
-              userId: user.id,
-              changes,
-              baseValues: baseValuesOf(changes, effective),
-              baseVersion: record.version,
-              changeReason: input.changeReason ?? null,
-              status: 'pending',
-            }),
-          );
+        : await this.states.create(manager, {
+            organizationId: record.organizationId,
+            recordId,
+            userId: user.id,
+            changes,
+            baseValues: baseValuesOf(changes, effective),
+            baseVersion: record.version,
+            changeReason: input.changeReason ?? null,
+          });
       saved.user = user;
       return toModificationDto(saved, record.pfaId);
     });
@@ -88,23 +80,12 @@ export class PfaModificationsService {
         delete merged[field];
       }
     }
-    const folded = await returningRows<{ id: string }>(
-      manager,
-      `UPDATE pfa_modification
-       SET changes = $2, base_values = $3, change_reason = CASE WHEN $4 THEN $5 ELSE change_reason END,
-           status = CASE WHEN $6 THEN 'discarded' ELSE status END, updated_at = now()
-       WHERE id = $1 AND status = 'pending'
-       RETURNING id`,
-      [
-        own.id,
-        JSON.stringify(merged),
-        JSON.stringify(Object.fromEntries(Object.keys(merged).map((field) => [field, baseValues[field] ?? null]))),
-        reason !== undefined,
-        reason ?? null,
-        Object.keys(merged).length === 0,
-      ],
-    );
-    if (folded.length !== 1) throw PfaException.modificationMoved(own.id);
+    const folded = await this.states.fold(manager, own.id, {
+      changes: merged,
+      baseValues: Object.fromEntries(Object.keys(merged).map((field) => [field, baseValues[field] ?? null])),
+      changeReason: reason,
+    });
+    if (!folded) throw PfaException.modificationMoved(own.id);
     return manager.getRepository(PfaModification).findOneByOrFail({ id: own.id });
   }
 
@@ -125,32 +106,6 @@ export class PfaModificationsService {
       page: query.page,
       pageSize: query.pageSize,
     };
-  }
-
-  /**
-   * Discards a modification not yet sent: a `pending` one, or a `queued` one whose queue item
-   * has not been claimed (the item is cancelled with it). Anything further along answers 409.
-   * Locks in the order of record-locks.ts: the record, the live queue item, the modification.
-   */
-  async discard(id: string): Promise<ModificationDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const found = await manager.getRepository(PfaModification).findOne({ select: { id: true, recordId: true }, where: { id } });
-      if (!found) throw new NotFoundAppException('Modification');
-      await lockRecordsById(manager, [found.recordId]);
-      const item = await manager
-        .getRepository(PfaWriteQueueItem)
-        .findOne({ where: { modificationId: id, status: In(['pending', 'processing']) }, lock: { mode: 'pessimistic_write' } });
-      const modification = await manager.getRepository(PfaModification).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (modification.status === 'queued') {
-        if (item?.status === 'processing') throw PfaException.notDiscardable('queued', 'it is being sent to PEMS right now');
-        if (item) await manager.getRepository(PfaWriteQueueItem).update({ id: item.id, status: 'pending' }, { status: 'cancelled', completedAt: new Date(), lastError: 'Discarded by a user' });
-      } else if (modification.status !== 'pending') {
-        throw PfaException.notDiscardable(modification.status, 'only pending or queued modifications can be');
-      }
-      await manager.getRepository(PfaModification).update({ id, status: modification.status }, { status: 'discarded' });
-      const [withRelations] = await manager.getRepository(PfaModification).find({ where: { id }, relations: { user: true, record: true } });
-      return toModificationDto(withRelations, withRelations.record!.pfaId);
-    });
   }
 }
 

@@ -4,6 +4,8 @@ import { ValidationModule } from '../validation/validation.module';
 import { PfaModification } from './entities/pfa-modification.entity';
 import { PfaRecordHistory } from './entities/pfa-record-history.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
+import { PfaChangeCheck } from './change-check';
+import { ModificationStates } from './modification-states';
 import { PfaModificationsController } from './pfa-modifications.controller';
 import { PfaMirrorService } from './pfa-mirror.service';
 import { PfaModificationsService } from './pfa-modifications.service';
@@ -13,7 +15,7 @@ import { PfaRecordsService } from './pfa-records.service';
 @Module({
   imports: [TypeOrmModule.forFeature([PfaRecord, PfaRecordHistory, PfaModification]), ValidationModule],
   controllers: [PfaModificationsController, PfaRecordsController],
-  providers: [PfaRecordsService, PfaModificationsService, PfaMirrorService],
-  exports: [PfaRecordsService, PfaModificationsService, PfaMirrorService, TypeOrmModule],
+  providers: [PfaRecordsService, PfaModificationsService, PfaMirrorService, ModificationStates, PfaChangeCheck],
+  exports: [PfaRecordsService, PfaModificationsService, PfaMirrorService, ModificationStates, PfaChangeCheck, TypeOrmModule],
 })
 export class PfaModule {}

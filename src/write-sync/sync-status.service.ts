@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
-import { SyncStatusDto, SyncStatusQueryDto } from './dto/write-queue.dto';
-import { toQueueItemDto } from './queue-item-view';
+import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
+import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
+import { toQueueItemDto } from '../write-queue/queue-item-view';
 import { WriteSyncWorker } from './write-sync.worker';
 
 /** A worker that has not beaten its heart for this long is taken as stopped. */

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { GroupedCalls } from '../common/grouped-calls';
 import { PemsRecord } from '../pems/client/pems-client.types';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
 import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
-import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
+import { WriteQueueService } from '../write-queue/write-queue.service';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 
 /** One write that PEMS took (or had already taken). */
@@ -42,6 +43,7 @@ export class WriteCompletionBatcher {
     private readonly mirror: PfaMirrorService,
     private readonly events: SyncEventsService,
     private readonly authPause: ServerAuthPauseService,
+    private readonly queue: WriteQueueService,
   ) {}
 
   /** Resolves true once the completion is committed, false when the worker no longer held the item. */
@@ -53,7 +55,7 @@ export class WriteCompletionBatcher {
   private async write(group: Completion[]): Promise<boolean[]> {
     const done = await this.dataSource.transaction(async (manager) => {
       await lockRecordsByKey(manager, group.filter((completion) => completion.stored).map(({ item }) => item));
-      const completed = await this.completeItems(manager, group);
+      const completed = await this.queue.completeAll(manager, group);
       const won = group.filter((completion) => completed.has(completion.item.id));
       for (const [organizationId, records] of groupBy(won.filter((completion) => completion.stored), (completion) => completion.item.organizationId)) {
         await this.mirror.applyMany(organizationId, records.map((completion) => completion.stored!), 'write_sync', manager);
@@ -70,26 +72,6 @@ export class WriteCompletionBatcher {
       .catch((error: Error) => this.logger.warn(`Could not end a credentials pause: ${error.message}`));
     const completed = new Set(done);
     return group.map((completion) => completed.has(completion));
-  }
-
-  /** Items completed and their modifications synced, where the attempt's claim still holds the item. */
-  private async completeItems(manager: EntityManager, group: Completion[]): Promise<Set<string>> {
-    const rows: Array<{ id: string }> = await manager.query(
-      `WITH done AS (
-         UPDATE pfa_write_queue q
-         SET status = 'completed', completed_at = now(), locked_by = NULL, locked_until = NULL, lease_token = NULL,
-             last_error = NULL, last_status_code = given.status_code, resend_count = given.resend_count
-         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS given(id, lease_token, status_code, resend_count)
-         WHERE q.id = given.id AND q.lease_token = given.lease_token AND q.status = 'processing'
-         RETURNING q.id, q.modification_id
-       ), synced AS (
-         UPDATE pfa_modification m SET status = 'synced', synced_at = now(), sync_error = NULL, updated_at = now()
-         WHERE m.id = ANY (ARRAY(SELECT modification_id FROM done)) AND m.status = 'syncing'
-       )
-       SELECT id FROM done`,
-      [group.map((c) => c.item.id), group.map((c) => c.item.leaseToken), group.map((c) => c.statusCode), group.map((c) => c.item.resendCount)],
-    );
-    return new Set(rows.map((row) => row.id));
   }
 }
 

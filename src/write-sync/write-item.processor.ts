@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConflictDetectionService } from '../conflicts/conflict-detection.service';
-import { ConflictRecorder } from '../conflicts/conflict-recorder.service';
+import { ConflictStore } from '../conflicts/conflict-store';
 import { SyncMetricsService } from '../metrics/sync-metrics.service';
 import { PemsApiError } from '../pems/client/pems-api.error';
 import { PemsConnection, PemsRecord } from '../pems/client/pems-client.types';
@@ -15,10 +15,10 @@ import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaData } from '../validation/pfa-fields';
-import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
-import { ClaimedItem, WriteQueueService } from './write-queue.service';
+import { ClaimedItem, WriteQueueService } from '../write-queue/write-queue.service';
 
 /**
  * How an attempt ended, for the run's counts and the metrics. `released`: the attempt recorded
@@ -66,7 +66,7 @@ export class WriteItemProcessor {
     private readonly connections: PemsConnectionFactory,
     private readonly rateLimiter: PemsRateLimiter,
     private readonly conflicts: ConflictDetectionService,
-    private readonly conflictRecorder: ConflictRecorder,
+    private readonly conflictStore: ConflictStore,
     private readonly mirror: PfaMirrorService,
     private readonly completions: WriteCompletionBatcher,
     private readonly authPause: ServerAuthPauseService,
@@ -193,8 +193,14 @@ export class WriteItemProcessor {
       return (await this.complete(item, fromPems ? theirs : null, null)) ? 'already_applied' : 'released';
     }
     const recorded = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.queue.finish(manager, item, { status: 'failed', error: 'VERSION_CONFLICT', statusCode: 409 }))) return false;
-      const conflict = await this.conflictRecorder.record(manager, {
+      const ended = await this.queue.fail(manager, item, {
+        reason: 'VERSION_CONFLICT',
+        statusCode: 409,
+        modification: 'conflict',
+        modificationError: `VERSION_CONFLICT: PEMS changed ${verdict.conflictFields.join(', ')} meanwhile`,
+      });
+      if (!ended) return false;
+      const conflict = await this.conflictStore.record(manager, {
         modification,
         pfaId: item.pfaId,
         queueItemId: item.id,
@@ -281,8 +287,7 @@ export class WriteItemProcessor {
 
   private async fail(item: PfaWriteQueueItem, reason: string, statusCode: number | null): Promise<boolean> {
     const done = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.queue.finish(manager, item, { status: 'failed', error: reason, statusCode }))) return false;
-      await manager.getRepository(PfaModification).update({ id: item.modificationId, status: 'syncing' }, { status: 'failed', syncError: reason });
+      if (!(await this.queue.fail(manager, item, { reason, statusCode, modification: 'fail' }))) return false;
       await this.events.publish({ type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason }, manager);
       return true;
     });

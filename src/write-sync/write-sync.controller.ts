@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } f
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
 import { Authenticated } from '../auth/authenticated.decorator';
-import { SyncStatusDto, SyncStatusQueryDto } from './dto/write-queue.dto';
+import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
 import { SyncStatusService } from './sync-status.service';
 import { WriteSyncService } from './write-sync.service';

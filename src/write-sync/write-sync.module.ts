@@ -8,9 +8,7 @@ import { ServerAuthPauseService } from './server-auth-pause.service';
 import { SyncStatusService } from './sync-status.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
 import { WriteItemProcessor } from './write-item.processor';
-import { WriteQueueOperationsService } from './write-queue-operations.service';
-import { WriteQueueController } from './write-queue.controller';
-import { WriteQueueModule } from './write-queue.module';
+import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { WriteSyncController } from './write-sync.controller';
 import { WriteSyncHealthIndicator } from './write-sync.health';
 import { WriteSyncService } from './write-sync.service';
@@ -18,8 +16,8 @@ import { WriteSyncWorker } from './write-sync.worker';
 
 @Module({
   imports: [TerminusModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule, ValidationModule],
-  controllers: [WriteSyncController, WriteQueueController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteCompletionBatcher, ServerAuthPauseService, SyncStatusService, WriteQueueOperationsService, WriteSyncHealthIndicator],
+  controllers: [WriteSyncController],
+  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteCompletionBatcher, ServerAuthPauseService, SyncStatusService, WriteSyncHealthIndicator],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}

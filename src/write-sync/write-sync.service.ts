@@ -9,12 +9,11 @@ import { PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { PemsRateLimiter } from '../pems/client/pems-rate-limiter';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
-import { effectiveData } from '../pfa/effective-record';
+import { PfaChangeCheck, effectiveBefore, invalidChange } from '../pfa/change-check';
 import { lockRecordsById } from '../pfa/record-locks';
-import { PfaValidationService } from '../validation/pfa-validation.service';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
 import { WriteSyncException } from './write-sync-errors';
-import { WriteQueueService } from './write-queue.service';
+import { WriteQueueService } from '../write-queue/write-queue.service';
 
 const DEFAULT_PRIORITY = 5;
 const LARGE_ENQUEUE = 1000;
@@ -25,7 +24,7 @@ export class WriteSyncService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: PemsConnectionFactory,
-    private readonly validation: PfaValidationService,
+    private readonly changeCheck: PfaChangeCheck,
     private readonly queue: WriteQueueService,
     private readonly rateLimiter: PemsRateLimiter,
   ) {}
@@ -47,7 +46,7 @@ export class WriteSyncService {
         return { success: true, jobId: null, queuedCount: 0, estimatedCompletionTime: new Date().toISOString() };
       }
       const errors = await this.revalidate(manager, modifications);
-      if (errors.length > 0) throw WriteSyncException.invalid(errors, new Set(errors.map((error) => error.field.split('.')[0])).size);
+      if (errors.length > 0) throw invalidChange(errors, `${new Set(errors.map((error) => error.field.split('.')[0])).size} modification(s) fail validation; nothing was queued`);
 
       const jobId = randomUUID();
       const queuedCount = await this.queue.enqueue(manager, {
@@ -56,11 +55,7 @@ export class WriteSyncService {
         priority: request.priority ?? DEFAULT_PRIORITY,
         jobId,
       });
-      const [{ backlog }]: Array<{ backlog: number }> = await manager.query(
-        `SELECT count(*)::int AS backlog FROM pfa_write_queue q JOIN api_servers s ON s.organization_id = q.organization_id
-         WHERE q.status IN ('pending', 'processing') AND s.tenant_key = $1`,
-        [server.tenantKey],
-      );
+      const backlog = await this.queue.liveItemsOfTenant(manager, server.tenantKey);
       const seconds = (backlog * this.rateLimiter.spacingMs(connection.rateLimitPerSecond)) / 1000;
       return { success: true, jobId: queuedCount > 0 ? jobId : null, queuedCount, estimatedCompletionTime: new Date(Date.now() + seconds * 1000).toISOString() };
     });
@@ -112,10 +107,9 @@ export class WriteSyncService {
     for (const other of unsynced) unsyncedByRecord.set(other.recordId, [...(unsyncedByRecord.get(other.recordId) ?? []), other]);
     const errors: FieldError[] = [];
     for (const modification of modifications) {
-      const earlier = (unsyncedByRecord.get(modification.recordId) ?? []).filter((other) => other.id !== modification.id && other.createdAt <= modification.createdAt);
-      const before = effectiveData(recordsById.get(modification.recordId)!.data, earlier);
-      for (const error of this.validation.validateChanges(before, modification.changes)) {
-        if (error.code !== 'NO_CHANGE') errors.push({ ...error, field: `${modification.id}.${error.field}` });
+      const before = effectiveBefore(recordsById.get(modification.recordId)!.data, unsyncedByRecord.get(modification.recordId) ?? [], modification);
+      for (const error of this.changeCheck.check(before, modification.changes, { noChange: 'allowed' }).errors) {
+        errors.push({ ...error, field: `${modification.id}.${error.field}` });
       }
     }
     return errors;

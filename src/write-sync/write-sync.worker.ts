@@ -10,7 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { PgListenerService } from '../database/pg-listener.service';
 import { ItemOutcome, WriteItemProcessor } from './write-item.processor';
 import { ServerAuthPauseService } from './server-auth-pause.service';
-import { ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from './write-queue.service';
+import { ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
 
 export const WRITE_SYNC_JOB = 'pems-write-sync';
 const HEARTBEAT_MS = 5000;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
-import { ConflictRecorder } from '../../src/conflicts/conflict-recorder.service';
+import { ConflictStore } from '../../src/conflicts/conflict-store';
 import { PfaSyncConflict } from '../../src/conflicts/entities/pfa-sync-conflict.entity';
 import { Organization } from '../../src/organizations/entities/organization.entity';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
@@ -10,7 +10,7 @@ import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity'
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaModificationsService } from '../../src/pfa/pfa-modifications.service';
 import { Permission } from '../../src/users/entities/user-organization.entity';
-import { PfaWriteQueueItem } from '../../src/write-sync/entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
 import { Fixtures, TestUser, craneData } from './fixtures';
 import { TestApp } from './test-app';
 
@@ -411,7 +411,7 @@ async function writeSyncState(testApp: TestApp, record: PfaRecord, author: TestU
   const conflicted = await editAndSet({ monthlyRate: 13000 }, 'pending');
   const conflictItem = await itemOf(conflicted, { status: 'failed', lastError: 'VERSION_CONFLICT', lastStatusCode: 409, lastAttemptAt: new Date(), completedAt: new Date() });
   const conflict = await dataSource.transaction((manager) =>
-    testApp.app.get(ConflictRecorder).record(manager, {
+    testApp.app.get(ConflictStore).record(manager, {
       modification: conflicted,
       pfaId: record.pfaId,
       queueItemId: conflictItem.id,

@@ -8,7 +8,7 @@ import { FaultDecision, PemsFaultConfig, PemsFaultInjector } from '../../src/pem
 import { SeededRandom } from '../../src/pems/simulator/seeded-random';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
-import { PfaWriteQueueItem } from '../../src/write-sync/entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
 import { WriteSyncWorker } from '../../src/write-sync/write-sync.worker';
 import { cleanDatabase } from './clean-database';
 import { FailingQueueWrites } from './database-locks';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { UserThrottlerGuard } from '../../throttling/user-throttler.guard';
-import { Authenticated } from '../../auth/authenticated.decorator';
+import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
+import { Authenticated } from '../auth/authenticated.decorator';
 import { ReadSyncReportDto, ReadSyncRequestDto } from './dto/read-sync.dto';
 import { PemsReadSyncService } from './pems-read-sync.service';
 

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { entityFromRow } from '../database/entity-from-row';
 import { preparedQuery } from '../database/prepared-query';
 import { returningRows } from '../database/returning-rows';
+import { ModificationStatus } from '../pfa/entities/pfa-modification.entity';
+import { ModificationStates, modificationTransitionSql } from '../pfa/modification-states';
+import { lockRecordsByKey } from '../pfa/record-locks';
 import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
 import { WRITE_QUEUE_CHANNEL } from './write-queue-channel';
 
@@ -19,6 +22,19 @@ export interface ClaimedItem {
   mirroredVersion: number | null;
 }
 
+/** An item an operator asked to retry, with what decides whether it may be. */
+export interface RetryCandidate {
+  id: string;
+  status: string;
+  lastError: string | null;
+  modificationId: string;
+  modificationStatus: ModificationStatus;
+  /** No later item of its modification exists. */
+  newest: boolean;
+  /** Another item of its modification is pending or processing. */
+  liveSibling: boolean;
+}
+
 export interface EnqueueRequest {
   organizationId: string;
   /** In the order they must reach PEMS. */
@@ -28,8 +44,10 @@ export interface EnqueueRequest {
 }
 
 /**
- * Every state change of a write-queue item by the worker happens here: enqueue, claim (FOR
- * UPDATE SKIP LOCKED with a lease), complete, retry later, fail, hand back, reap. Each claim
+ * The only writer of `pfa_write_queue` (docs/write-sync.md draws its state machine): enqueue,
+ * claim (FOR UPDATE SKIP LOCKED with a lease), complete, retry later, fail, hand back, reap,
+ * an operator's retry and cancel, purge. A modification's status moves with its item through
+ * ModificationStates, in the same transaction (or the same statement). Each claim
  * gives the item a new lease token, and each change that ends or renews an attempt is
  * conditional on it: an attempt whose item was taken back and claimed again (by any worker,
  * this one included) can never finish or renew the newer claim.
@@ -39,6 +57,7 @@ export class WriteQueueService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly modifications: ModificationStates,
   ) {}
 
   /**
@@ -59,10 +78,7 @@ export class WriteQueueService {
          FROM wanted ORDER BY ordinality
          ON CONFLICT (modification_id) WHERE status IN ('pending', 'processing') DO NOTHING
          RETURNING modification_id
-       ), marked AS (
-         UPDATE pfa_modification SET status = 'queued', sync_error = NULL, updated_at = now()
-         WHERE id IN (SELECT modification_id FROM inserted)
-       )
+       ), marked AS (${modificationTransitionSql('queue', 'ARRAY(SELECT modification_id FROM inserted)')})
        SELECT count(*)::int AS count FROM inserted`,
       [request.modificationIds, request.organizationId, request.priority, this.config.PEMS_WRITE_SYNC_MAX_RETRIES, request.jobId],
     );
@@ -123,10 +139,7 @@ export class WriteQueueService {
              locked_until = now() + make_interval(secs => $3::float8 / 1000)
          WHERE q.id = ANY (ARRAY(SELECT id FROM retries UNION ALL SELECT id FROM backlog))
          RETURNING q.*
-       ), syncing AS (
-         UPDATE pfa_modification m SET status = 'syncing', updated_at = now()
-         WHERE m.id = ANY (ARRAY(SELECT modification_id FROM claimed)) AND m.status = 'queued'
-       )
+       ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')})
        SELECT claimed.*, r.version AS mirrored_version
        FROM claimed
        LEFT JOIN LATERAL (
@@ -179,10 +192,7 @@ export class WriteQueueService {
                 last_error = coalesce(last_error, 'Lease expired: the worker stopped while sending')
          WHERE id IN (SELECT id FROM expired)
          RETURNING modification_id
-       ), requeued AS (
-         UPDATE pfa_modification SET status = 'queued', updated_at = now()
-         WHERE id IN (SELECT modification_id FROM reaped) AND status = 'syncing'
-       )
+       ), requeued AS (${modificationTransitionSql('handBack', 'ARRAY(SELECT modification_id FROM reaped)')})
        SELECT count(*)::int AS count FROM reaped`,
     );
     return count;
@@ -226,9 +236,128 @@ export class WriteQueueService {
         [item.id, item.leaseToken, error, statusCode, countsAsRetry ? 1 : 0, item.resendCount, delay],
       );
       if (rows.length === 0) return false;
-      await manager.query(`UPDATE pfa_modification SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'syncing'`, [rows[0].modification_id]);
+      await this.modifications.move(manager, 'handBack', [rows[0].modification_id]);
       return true;
     });
+  }
+
+  /**
+   * Completes the attempts whose claim still holds their item, and syncs their modifications, in
+   * one statement of the caller's transaction (the completions of a group commit). Answers the
+   * ids of the items completed.
+   */
+  async completeAll(manager: EntityManager, attempts: Array<{ item: PfaWriteQueueItem; statusCode: number | null }>): Promise<Set<string>> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH done AS (
+         UPDATE pfa_write_queue q
+         SET status = 'completed', completed_at = now(), locked_by = NULL, locked_until = NULL, lease_token = NULL,
+             last_error = NULL, last_status_code = given.status_code, resend_count = given.resend_count
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS given(id, lease_token, status_code, resend_count)
+         WHERE q.id = given.id AND q.lease_token = given.lease_token AND q.status = 'processing'
+         RETURNING q.id, q.modification_id
+       ), synced AS (${modificationTransitionSql('sync', 'ARRAY(SELECT modification_id FROM done)')})
+       SELECT id FROM done`,
+      [attempts.map((a) => a.item.id), attempts.map((a) => a.item.leaseToken), attempts.map((a) => a.statusCode), attempts.map((a) => a.item.resendCount)],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Ends the attempt as failed, if its claim still holds the item, and its modification with
+   * it: `failed` with the reason, or `conflict` (a version conflict; the conflict is recorded by
+   * the caller in the same transaction). False when the claim no longer holds the item.
+   */
+  async fail(manager: EntityManager, item: PfaWriteQueueItem, outcome: { reason: string; statusCode: number | null; modification: 'fail' | 'conflict'; modificationError?: string }): Promise<boolean> {
+    const ended = await this.finish(manager, item, { status: 'failed', error: outcome.reason, statusCode: outcome.statusCode });
+    if (!ended) return false;
+    await this.modifications.move(manager, outcome.modification, [item.modificationId], outcome.modificationError ?? outcome.reason);
+    return true;
+  }
+
+  /**
+   * What an operator's retry would act on (POST /api/pems/write-queue/retry), locked in the
+   * order of record-locks.ts: records, items, modifications. `ids` absent: every failed item.
+   */
+  async lockRetryCandidates(manager: EntityManager, organizationId: string, ids?: string[]): Promise<RetryCandidate[]> {
+    const which = ids ? 'id = ANY($2::uuid[])' : "status = 'failed'";
+    const parameters = ids ? [organizationId, ids] : [organizationId];
+    const wanted: Array<{ organization_id: string; pfa_id: string }> = await manager.query(
+      `SELECT DISTINCT organization_id, pfa_id FROM pfa_write_queue WHERE organization_id = $1 AND ${which}`,
+      parameters,
+    );
+    await lockRecordsByKey(manager, wanted.map((row) => ({ organizationId: row.organization_id, pfaId: row.pfa_id })));
+    const candidates: Array<Omit<RetryCandidate, 'modificationStatus'>> = await manager.query(
+      `SELECT q.id, q.status, q.last_error AS "lastError", q.modification_id AS "modificationId",
+              NOT EXISTS (SELECT 1 FROM pfa_write_queue later WHERE later.modification_id = q.modification_id AND later.seq > q.seq) AS newest,
+              EXISTS (SELECT 1 FROM pfa_write_queue other WHERE other.modification_id = q.modification_id AND other.status IN ('pending', 'processing')) AS "liveSibling"
+       FROM pfa_write_queue q
+       WHERE q.organization_id = $1 AND q.${which}
+       ORDER BY q.id FOR UPDATE OF q`,
+      parameters,
+    );
+    const modifications: Array<{ id: string; status: ModificationStatus }> = await manager.query(
+      `SELECT id, status FROM pfa_modification WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [[...new Set(candidates.map((candidate) => candidate.modificationId))]],
+    );
+    const statusOf = new Map(modifications.map((modification) => [modification.id, modification.status]));
+    return candidates.map((candidate) => ({ ...candidate, modificationStatus: statusOf.get(candidate.modificationId)! }));
+  }
+
+  /**
+   * Failed items back to `pending`, due now, with their retries counted afresh and the
+   * modification's changes and base as they are now (a resolution may have changed them), at
+   * the back of their record's line; their modifications back to `queued`. Wakes the workers.
+   */
+  async retryFailed(manager: EntityManager, organizationId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const retried = await returningRows<{ modification_id: string }>(
+      manager,
+      `UPDATE pfa_write_queue q
+       SET status = 'pending', retry_count = 0, resend_count = 0, scheduled_at = now(), completed_at = NULL,
+           locked_by = NULL, locked_until = NULL, lease_token = NULL, seq = DEFAULT,
+           payload = jsonb_build_object('changes', m.changes, 'baseVersion', m.base_version)
+       FROM pfa_modification m
+       WHERE q.id = ANY($1::uuid[]) AND q.status = 'failed' AND m.id = q.modification_id
+       RETURNING q.modification_id`,
+      [ids],
+    );
+    await this.modifications.move(manager, 'retry', retried.map((row) => row.modification_id));
+    await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
+  }
+
+  /**
+   * Cancels a waiting item (its modification goes back to `pending`, editable again), or, for a
+   * discard, the live item of a modification being discarded (its modification's own
+   * transition is the caller's). Answers the cancelled item; null when it was not pending.
+   * The caller holds the record's lock (record-locks.ts).
+   */
+  async cancel(manager: EntityManager, id: string, reason: 'Cancelled by a user' | 'Discarded by a user'): Promise<PfaWriteQueueItem | null> {
+    const rows = await returningRows<Record<string, unknown>>(
+      manager,
+      `UPDATE pfa_write_queue SET status = 'cancelled', completed_at = now(), last_error = $2
+       WHERE id = $1 AND status = 'pending'
+       RETURNING *`,
+      [id, reason],
+    );
+    if (rows.length === 0) return null;
+    const item = entityFromRow(manager.getRepository(PfaWriteQueueItem), rows[0]);
+    if (reason === 'Cancelled by a user') await this.modifications.move(manager, 'unqueue', [item.modificationId]);
+    return item;
+  }
+
+  /** The live (pending or processing) item of a modification, locked; null when it has none. */
+  liveItemOf(manager: EntityManager, modificationId: string): Promise<PfaWriteQueueItem | null> {
+    return manager.getRepository(PfaWriteQueueItem).findOne({ where: { modificationId, status: In(['pending', 'processing']) }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Items queued or in flight for a PEMS tenant, across its organizations: the backlog an estimate of completion counts. */
+  async liveItemsOfTenant(manager: EntityManager, tenantKey: string): Promise<number> {
+    const [{ backlog }]: Array<{ backlog: number }> = await manager.query(
+      `SELECT count(*)::int AS backlog FROM pfa_write_queue q JOIN api_servers s ON s.organization_id = q.organization_id
+       WHERE q.status IN ('pending', 'processing') AND s.tenant_key = $1`,
+      [tenantKey],
+    );
+    return backlog;
   }
 
   /**

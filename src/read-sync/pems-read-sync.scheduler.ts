@@ -3,9 +3,9 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
 import { Repository } from 'typeorm';
-import { AppConfig } from '../../config/app-config';
-import { ApiServer } from '../../organizations/entities/api-server.entity';
-import { PemsErrorCode, PemsException } from '../pems-errors';
+import { AppConfig } from '../config/app-config';
+import { ApiServer } from '../organizations/entities/api-server.entity';
+import { PemsErrorCode, PemsException } from '../pems/pems-errors';
 import { PemsReadSyncService } from './pems-read-sync.service';
 
 export const READ_SYNC_JOB = 'pems-read-sync';

@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { findUnstorableText, holdsUnstorableCharacter } from '../../common/unstorable-text';
-import { AppConfig } from '../../config/app-config';
-import { escapeControlCharacters } from '../../logging/control-characters';
-import { PfaMirrorService } from '../../pfa/pfa-mirror.service';
-import { PemsApiError } from '../client/pems-api.error';
-import { PemsWriteApiClient } from '../client/pems-write-api.client';
-import { PemsConnectionFactory } from '../pems-connection.factory';
-import { PemsException } from '../pems-errors';
+import { findUnstorableText, holdsUnstorableCharacter } from '../common/unstorable-text';
+import { AppConfig } from '../config/app-config';
+import { escapeControlCharacters } from '../logging/control-characters';
+import { PfaMirrorService } from '../pfa/pfa-mirror.service';
+import { PemsApiError } from '../pems/client/pems-api.error';
+import { PemsWriteApiClient } from '../pems/client/pems-write-api.client';
+import { PemsConnectionFactory } from '../pems/pems-connection.factory';
+import { PemsException } from '../pems/pems-errors';
 import { ReadSyncReportDto, SkippedRecordDto } from './dto/read-sync.dto';
 
 /** Rows asked for per grid page; PEMS may send fewer. */
