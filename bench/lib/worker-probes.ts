@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { WriteQueueService } from '../../src/write-sync/write-queue.service';
+import { WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { BenchApp } from './app';
 import { LatencySummary, preciseNow, round, summarize } from './stats';
 

@@ -4,7 +4,7 @@ import { FieldError } from '../../src/common/errors/app.exception';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { WriteSyncRequestDto } from '../../src/write-sync/dto/write-sync.dto';
-import { WriteQueueService } from '../../src/write-sync/write-queue.service';
+import { WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { WriteSyncService } from '../../src/write-sync/write-sync.service';
 import { BenchApp } from '../lib/app';
 import { BenchContext, WriteSyncAnswer, httpJson } from '../lib/context';

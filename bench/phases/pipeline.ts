@@ -9,7 +9,7 @@ import { returningRows } from '../../src/database/returning-rows';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
 import { PfaData } from '../../src/validation/pfa-fields';
-import { PfaWriteQueueItem } from '../../src/write-sync/entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
 import { WriteItemProcessor } from '../../src/write-sync/write-item.processor';
 import { BenchApp } from '../lib/app';
 import { BenchContext, WriteSyncAnswer, httpJson, waitForJob, workerConcurrency } from '../lib/context';

@@ -1,4 +1,4 @@
-import { WriteQueueService } from '../../src/write-sync/write-queue.service';
+import { WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { BenchApp, bootApp } from '../lib/app';
 import { BenchContext, httpJson, waitForJob } from '../lib/context';
 import { connectServer, tokenFor } from '../lib/fixtures';
