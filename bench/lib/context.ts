@@ -53,7 +53,7 @@ export interface WriteSyncAnswer {
   estimatedCompletionTime: string;
 }
 
-/** The worker's room for PEMS calls in flight, as it computes it at the start of a run (its private concurrency()). */
+/** The worker's room for PEMS calls in flight, as it computes it at the start of a run (WriteSyncWorker.inFlightLimit). */
 export function workerConcurrency(app: BenchApp): Promise<number> {
-  return (app.app.get(WriteSyncWorker) as unknown as { concurrency(): Promise<number> }).concurrency();
+  return app.app.get(WriteSyncWorker).inFlightLimit();
 }

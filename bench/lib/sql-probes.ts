@@ -1,3 +1,4 @@
+import { ClaimedItem, WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { Client } from 'pg';
 
 export interface CapturedQuery {
@@ -48,11 +49,12 @@ export async function explain(db: Client, name: string, query: CapturedQuery, an
   }
 }
 
-/** Hands claimed items back: `pending` again, their modifications `queued` (what the reaper does, at once). */
-export async function releaseClaimed(db: Client, ids: string[]): Promise<void> {
-  const { rows } = await db.query<{ modification_id: string }>(
-    `UPDATE pfa_write_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, lease_token = NULL WHERE id = ANY($1::uuid[]) RETURNING modification_id`,
-    [ids],
-  );
-  await db.query(`UPDATE pfa_modification SET status = 'queued' WHERE id = ANY($1::uuid[])`, [rows.map((row) => row.modification_id)]);
+/**
+ * Hands claimed items back through the queue's own transition: `pending` again and due at once,
+ * costing no retry, their modifications `queued` (the end of an attempt that sent nothing).
+ */
+export async function releaseClaimed(queue: WriteQueueService, claimed: ClaimedItem[]): Promise<void> {
+  const released = await Promise.all(claimed.map(({ item }) => queue.retryLater(item, 0, 'Handed back by the benchmark', null, false)));
+  const lost = released.filter((done) => !done).length;
+  if (lost > 0) throw new Error(`${lost} claimed items could not be handed back: their claim no longer held them`);
 }

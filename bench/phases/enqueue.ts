@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
-import { FieldError } from '../../src/common/errors/app.exception';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
+import { PfaChangeCheck } from '../../src/pfa/change-check';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
-import { WriteSyncRequestDto } from '../../src/write-sync/dto/write-sync.dto';
-import { WriteQueueService } from '../../src/write-queue/write-queue.service';
-import { WriteSyncService } from '../../src/write-sync/write-sync.service';
+import { ClaimedItem, WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { BenchApp } from '../lib/app';
 import { BenchContext, WriteSyncAnswer, httpJson } from '../lib/context';
 import { connectServer, createModifications, tokenFor, vacuumAnalyze } from '../lib/fixtures';
@@ -47,13 +44,13 @@ export interface ClaimAfterBurst {
  */
 async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimAfterBurst> {
   const queue = app.app.get(WriteQueueService);
-  let ids: string[] = [];
+  let claimed: ClaimedItem[] = [];
   const started = preciseNow();
   const captured = await captureQueries(async () => {
-    ids = (await queue.claim('bench-burst', 100)).map(({ item }) => item.id);
+    claimed = await queue.claim('bench-burst', 100);
   });
   const staleStatisticsMs = preciseNow() - started;
-  await releaseClaimed(ctx.db, ids);
+  await releaseClaimed(queue, claimed);
   const claimQueries = captured.filter((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED'));
   if (claimQueries.length === 0) throw new Error('The claim statement was not seen');
   const stalePlans: ExplainResult[] = [];
@@ -67,16 +64,11 @@ async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimA
     const claimStarted = preciseNow();
     const items = await queue.claim('bench-burst', 100);
     times.push(preciseNow() - claimStarted);
-    await releaseClaimed(ctx.db, items.map(({ item }) => item.id));
+    await releaseClaimed(queue, items);
   }
   const analyzedPlans: ExplainResult[] = [];
   for (const [index, query] of claimQueries.entries()) analyzedPlans.push(await explain(ctx.db, `claim statement ${index + 1} after ANALYZE pfa_write_queue`, query));
   return { staleStatisticsMs: round(staleStatisticsMs, 1), analyzedMs: summarize(times), stalePlans, analyzedPlans };
-}
-
-interface WriteSyncServiceInternals {
-  lockPending(manager: EntityManager, request: WriteSyncRequestDto): Promise<PfaModification[]>;
-  revalidate(manager: EntityManager, modifications: PfaModification[]): Promise<FieldError[]>;
 }
 
 class Rollback extends Error {}
@@ -125,33 +117,30 @@ export async function runEnqueue(ctx: BenchContext, app: BenchApp, items = 10_00
   if (burst) ctx.log(`  enqueue: claim(100) right after it ${burst.staleStatisticsMs} ms; after ANALYZE p50 ${burst.analyzedMs.p50} ms`);
   await putBack(first.answer.jobId!);
 
-  // The same work step by step, in one transaction that is then rolled back.
-  const service = app.app.get(WriteSyncService) as unknown as WriteSyncServiceInternals;
+  // The same work step by step through the public collaborators POST /api/pems/write-sync uses,
+  // in one transaction that is then rolled back.
   const queue = app.app.get(WriteQueueService);
+  const changeCheck = app.app.get(PfaChangeCheck);
   const breakdownMs: Record<string, number> = {};
   const revalidateScalingMs: Record<string, number> = {};
-  const request: WriteSyncRequestDto = { organizationId: principal.organizationId };
   await app.dataSource
     .transaction(async (manager) => {
-      await timed(breakdownMs, 'connections.forOrganization', () => app.app.get(PemsConnectionFactory).forOrganization(principal.organizationId, { forWriting: true }));
-      const modifications = await timed(breakdownMs, 'lockPending (SELECT … FOR UPDATE, 10,000 entities)', () => service.lockPending(manager, request));
-      const errors = await timed(breakdownMs, 'revalidate (10,000)', () => service.revalidate(manager, modifications));
-      if (errors.length > 0) throw new Error(`revalidate found ${errors.length} errors, first: ${JSON.stringify(errors[0])}`);
+      const { server } = await timed(breakdownMs, 'connections.forOrganization', () => app.app.get(PemsConnectionFactory).forOrganization(principal.organizationId, { forWriting: true }));
+      const modifications = await timed(breakdownMs, 'the pending modifications and their records (10,000)', () =>
+        manager.getRepository(PfaModification).find({ where: { organizationId: principal.organizationId, status: 'pending' }, relations: { record: true }, order: { createdAt: 'ASC' } }),
+      );
+      const revalidate = (some: PfaModification[]) => some.flatMap((modification) => changeCheck.check(modification.record!.data, modification.changes, { noChange: 'allowed' }).errors);
+      const errors = await timed(breakdownMs, 'PfaChangeCheck (10,000)', async () => revalidate(modifications));
+      if (errors.length > 0) throw new Error(`the change check found ${errors.length} errors, first: ${JSON.stringify(errors[0])}`);
       for (const n of [1250, 2500, 5000, 10_000]) {
         const started = preciseNow();
-        await service.revalidate(manager, modifications.slice(0, n));
+        revalidate(modifications.slice(0, n));
         revalidateScalingMs[String(n)] = round(preciseNow() - started, 1);
       }
       await timed(breakdownMs, 'queue.enqueue (INSERT … SELECT, UPDATE, NOTIFY)', () =>
         queue.enqueue(manager, { organizationId: principal.organizationId, modificationIds: modifications.map((m) => m.id), priority: 5, jobId: randomUUID() }),
       );
-      await timed(breakdownMs, 'backlog count', () =>
-        manager.query(
-          `SELECT count(*)::int AS backlog FROM pfa_write_queue q JOIN api_servers s ON s.organization_id = q.organization_id
-           WHERE q.status IN ('pending', 'processing') AND s.base_url = $1 AND s.tenant = $2`,
-          [simulator.baseUrl, 'BENCH_TENANT'],
-        ),
-      );
+      await timed(breakdownMs, 'backlog count', () => queue.liveItemsOfTenant(manager, server.tenantKey));
       throw new Rollback();
     })
     .catch((error: unknown) => {

@@ -5,11 +5,11 @@ import { AppConfig } from '../../src/config/app-config';
 import { PemsConnection } from '../../src/pems/client/pems-client.types';
 import { PemsWriteApiClient } from '../../src/pems/client/pems-write-api.client';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
-import { returningRows } from '../../src/database/returning-rows';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
 import { PfaData } from '../../src/validation/pfa-fields';
 import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
+import { WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { WriteItemProcessor } from '../../src/write-sync/write-item.processor';
 import { BenchApp } from '../lib/app';
 import { BenchContext, WriteSyncAnswer, httpJson, waitForJob, workerConcurrency } from '../lib/context';
@@ -221,6 +221,7 @@ export const PGBOSS_CONFIGS: Record<string, PgBossConfig> = {
 
 interface BaselineJob {
   queueItemId: string;
+  leaseToken: string;
   modificationId: string;
   pfaId: string;
   baseVersion: number;
@@ -241,16 +242,16 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   await boss.createQueue(name);
   const modificationIds = await createModifications(db, principal, { count: items, tag: `pipe-boss-${config.key}-${Date.now()}`, status: 'syncing' });
   const jobId = randomUUID();
-  const { rows } = await db.query<{ id: string; modification_id: string; pfa_id: string; payload: { changes: PfaData; baseVersion: number } }>(
+  const { rows } = await db.query<{ id: string; lease_token: string; modification_id: string; pfa_id: string; payload: { changes: PfaData; baseVersion: number } }>(
     `INSERT INTO pfa_write_queue (modification_id, organization_id, pfa_id, payload, status, priority, max_retries, job_id, locked_by, lease_token, locked_until, last_attempt_at)
      SELECT m.id, m.organization_id, r.pfa_id, jsonb_build_object('changes', m.changes, 'baseVersion', m.base_version), 'processing', 5, 3, $2, $3,
             gen_random_uuid(), now() + interval '1 day', now()
      FROM pfa_modification m JOIN pfa_records r ON r.id = m.record_id
      WHERE m.id = ANY($1::uuid[]) ORDER BY r.pfa_id
-     RETURNING id, modification_id, pfa_id, payload`,
+     RETURNING id, lease_token, modification_id, pfa_id, payload`,
     [modificationIds, jobId, PGBOSS_LOCK_OWNER],
   );
-  const jobs: BaselineJob[] = rows.map((row) => ({ queueItemId: row.id, modificationId: row.modification_id, pfaId: row.pfa_id, baseVersion: row.payload.baseVersion, changes: row.payload.changes }));
+  const jobs: BaselineJob[] = rows.map((row) => ({ queueItemId: row.id, leaseToken: row.lease_token, modificationId: row.modification_id, pfaId: row.pfa_id, baseVersion: row.payload.baseVersion, changes: row.payload.changes }));
   const pemsVersion = await ctx.simulator.recordVersion('BENCH', jobs[0].pfaId);
   if (pemsVersion !== jobs[0].baseVersion) throw new Error(`${jobs[0].pfaId}: the job is based on version ${jobs[0].baseVersion}, PEMS holds ${pemsVersion}`);
   // Statistics as our worker's run has them: taken before the burst arrives.
@@ -261,6 +262,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
 
   const client = app.app.get(PemsWriteApiClient);
   const mirror = app.app.get(PfaMirrorService);
+  const queue = app.app.get(WriteQueueService);
   const dataSource = app.app.get(DataSource);
   const { connection } = await app.app.get(PemsConnectionFactory).forOrganization(principal.organizationId, { forWriting: true });
   const handlerErrors: string[] = [];
@@ -269,14 +271,10 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   const processJob = async (job: BaselineJob, conn: PemsConnection): Promise<void> => {
     const stored = await client.updateRecord(conn, job.pfaId, job.baseVersion, job.changes);
     await dataSource.transaction(async (manager) => {
-      const done = await returningRows<{ id: string }>(
-        manager,
-        `UPDATE pfa_write_queue SET status = 'completed', completed_at = now(), locked_by = NULL, locked_until = NULL, last_error = NULL, last_status_code = 200
-         WHERE id = $1 AND locked_by = $2 AND status = 'processing' RETURNING id`,
-        [job.queueItemId, PGBOSS_LOCK_OWNER],
-      );
-      if (done.length !== 1) throw new Error(`queue item ${job.queueItemId} was not ours to complete`);
-      await manager.query(`UPDATE pfa_modification SET status = 'synced', synced_at = now(), sync_error = NULL, updated_at = now() WHERE id = $1`, [job.modificationId]);
+      // The same completion our worker writes (item completed on its lease, modification synced), through the queue's own transition.
+      const item = Object.assign(new PfaWriteQueueItem(), { id: job.queueItemId, leaseToken: job.leaseToken, resendCount: 0 });
+      const done = await queue.completeAll(manager, [{ item, statusCode: 200 }]);
+      if (!done.has(job.queueItemId)) throw new Error(`queue item ${job.queueItemId} was not ours to complete`);
       await mirror.applyMany(principal.organizationId, [stored], 'write_sync', manager);
     });
   };

@@ -1,4 +1,4 @@
-import { WriteQueueService } from '../../src/write-queue/write-queue.service';
+import { ClaimedItem, WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { BenchApp, bootApp } from '../lib/app';
 import { BenchContext, httpJson, waitForJob } from '../lib/context';
 import { connectServer, tokenFor } from '../lib/fixtures';
@@ -113,7 +113,7 @@ export async function runScale(
 
   // WriteQueueService.claim(workerId, 100), each claim handed back at once (not timed).
   const queue = app.app.get(WriteQueueService);
-  const release = (ids: string[]) => releaseClaimed(db, ids);
+  const release = (claimed: ClaimedItem[]) => releaseClaimed(queue, claimed);
   const claimTimes: number[] = [];
   let claimed = 0;
   for (let index = 0; index < options.samples + 10; index += 1) {
@@ -124,11 +124,11 @@ export async function runScale(
       claimTimes.push(elapsed);
       claimed += items.length;
     }
-    await release(items.map(({ item }) => item.id));
+    await release(items);
   }
   const claimQueries = await captureQueries(async () => {
     const items = await queue.claim('bench-claim', 100);
-    await release(items.map(({ item }) => item.id));
+    await release(items);
   });
   const claimStatements = claimQueries.filter((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED'));
 

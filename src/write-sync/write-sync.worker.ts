@@ -184,7 +184,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   private async drain(counts: RunCounts): Promise<void> {
     const maxBatches = this.config.PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN;
-    const concurrency = await this.concurrency();
+    const concurrency = await this.inFlightLimit();
     const inFlight = new Map<string, { item: ClaimedItem['item']; done: Promise<void> }>();
     const keepAlive = setInterval(() => void this.keepLeases([...inFlight.values()].map(({ item }) => item), counts), this.config.PEMS_WRITE_SYNC_LEASE_MS / 3);
     let batches = 0;
@@ -311,7 +311,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** About one second of sends at the summed rate of the write-enabled servers' tenants. */
-  private async concurrency(): Promise<number> {
+  async inFlightLimit(): Promise<number> {
     const [{ rate }]: Array<{ rate: number | null }> = await this.dataSource.query(
       `SELECT sum(rate)::float8 AS rate FROM (
          SELECT DISTINCT ON (s.tenant_key) coalesce(t.rate_limit_per_second, $1) AS rate
