@@ -1,4 +1,4 @@
-import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-field-map';
+import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../../pems-contract/pems-field-map';
 import { PFA_FIELDS, PfaFieldName, PfaValue } from '../../validation/pfa-fields';
 import { SimulatedPemsRecord, isCalendarDate } from './pems-record.store';
 import { PemsSimulatorError } from './pems-simulator.error';
