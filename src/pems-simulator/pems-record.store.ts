@@ -1,4 +1,4 @@
-import { PEMS_PFA_FIELDS, PFA_FIELD_NAMES, PfaData, PfaFieldName, PfaValue, isPfaFieldName } from '../../pems-contract/pems-pfa-fields';
+import { PEMS_PFA_FIELDS, PFA_FIELD_NAMES, PfaData, PfaFieldName, PfaValue, isPfaFieldName } from '../pems-contract/pems-pfa-fields';
 import { PemsSimulatorError } from './pems-simulator.error';
 
 /** One PEMS record as the simulator holds it: every PFA field present (null when empty). */

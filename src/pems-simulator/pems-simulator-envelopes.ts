@@ -1,5 +1,5 @@
-import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../../pems-contract/pems-field-map';
-import { PEMS_PFA_FIELDS, PfaFieldName, PfaValue } from '../../pems-contract/pems-pfa-fields';
+import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-contract/pems-field-map';
+import { PEMS_PFA_FIELDS, PfaFieldName, PfaValue } from '../pems-contract/pems-pfa-fields';
 import { SimulatedPemsRecord, isCalendarDate } from './pems-record.store';
 import { PemsSimulatorError } from './pems-simulator.error';
 
