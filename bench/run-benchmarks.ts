@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { generateSeedRecords } from '../src/pems/simulator/pems-seed-data';
+import { generateSeedRecords } from '../src/pems-simulator/pems-seed-data';
 import { BenchApp, BenchFileLogger, bootApp } from './lib/app';
 import { BenchContext } from './lib/context';
 import { provisionDatabase } from './lib/database';

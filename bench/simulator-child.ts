@@ -2,7 +2,7 @@
  * The PEMS simulator in a process of its own, driven by the benchmark over IPC, so that its
  * request handling and its request-log clock do not share the app's event loop.
  */
-import { PemsSimulator } from '../src/pems/simulator/pems-simulator';
+import { PemsSimulator } from '../src/pems-simulator/pems-simulator';
 import { simulatorOps } from './lib/simulator-ops';
 import { SimReply, SimRequest, SimulatorStartOptions } from './lib/simulator-protocol';
 

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../../src/auth/auth.service';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
-import { SimulatedPemsRecord } from '../../src/pems/simulator/pems-record.store';
+import { SimulatedPemsRecord } from '../../src/pems-simulator/pems-record.store';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
 import { User } from '../../src/users/entities/user.entity';
 import { BenchApp } from './app';

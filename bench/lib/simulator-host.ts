@@ -1,8 +1,8 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { PemsFaultConfig } from '../../src/pems/simulator/pems-fault.injector';
-import { SeedOptions } from '../../src/pems/simulator/pems-seed-data';
-import { PemsSimulator } from '../../src/pems/simulator/pems-simulator';
+import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
+import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
+import { PemsSimulator } from '../../src/pems-simulator/pems-simulator';
 import { simulatorOps } from './simulator-ops';
 import { SimLogEntry, SimReady, SimReply, SimRequest, SimulatorMethod, SimulatorOps, SimulatorStartOptions } from './simulator-protocol';
 

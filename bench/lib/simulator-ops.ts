@@ -1,6 +1,6 @@
-import { PemsFaultConfig } from '../../src/pems/simulator/pems-fault.injector';
-import { SeedOptions } from '../../src/pems/simulator/pems-seed-data';
-import { PemsSimulator } from '../../src/pems/simulator/pems-simulator';
+import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
+import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
+import { PemsSimulator } from '../../src/pems-simulator/pems-simulator';
 import { SimLogEntry, SimulatorOps } from './simulator-protocol';
 
 /** SimulatorOps on a PemsSimulator of this process. */

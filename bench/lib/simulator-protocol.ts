@@ -1,6 +1,6 @@
-import { PemsFaultConfig } from '../../src/pems/simulator/pems-fault.injector';
-import { SeedOptions } from '../../src/pems/simulator/pems-seed-data';
-import { PemsSimulatorCredentials } from '../../src/pems/simulator/pems-tenant.authenticator';
+import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
+import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
+import { PemsSimulatorCredentials } from '../../src/pems-simulator/pems-tenant.authenticator';
 
 /** What the benchmarks read from the simulator's request log (arrival time on the wall clock, sub-millisecond). */
 export interface SimLogEntry {

@@ -3,7 +3,7 @@ import { BenchContext, WriteSyncAnswer, httpJson, waitForJob, workerConcurrency 
 import { connectServer, createModifications, tokenFor, vacuumAnalyze } from '../lib/fixtures';
 import { ResourceUse, measureResources } from '../lib/resources';
 import { SimLogEntry } from '../lib/simulator-protocol';
-import { mostInAnySecond, readRateLimit } from '../../src/pems/simulator/rate-limit-reading';
+import { mostInAnySecond, readRateLimit } from '../../src/pems-simulator/rate-limit-reading';
 import { preciseNow, round } from '../lib/stats';
 
 export interface DrainResult {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { DataSource, In } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
+import { PemsApiError } from '../../src/pems/client/pems-api.error';
 import { PemsConnection } from '../../src/pems/client/pems-client.types';
 import { PemsWriteApiClient } from '../../src/pems/client/pems-write-api.client';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
@@ -269,7 +270,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   const processor = app.app.get(WriteItemProcessor);
   const itemRepository = dataSource.getRepository(PfaWriteQueueItem);
   const processJob = async (job: BaselineJob, conn: PemsConnection): Promise<void> => {
-    const stored = await client.updateRecord(conn, job.pfaId, job.baseVersion, job.changes);
+    const stored = await sendUnlessNotSent(() => client.updateRecord(conn, job.pfaId, job.baseVersion, job.changes));
     await dataSource.transaction(async (manager) => {
       // The same completion our worker writes (item completed on its lease, modification synced), through the queue's own transition.
       const item = Object.assign(new PfaWriteQueueItem(), { id: job.queueItemId, leaseToken: job.leaseToken, resendCount: 0 });
@@ -400,4 +401,21 @@ export async function runPipeline(ctx: BenchContext, app: BenchApp, items: numbe
   const baselines = pgBoss.filter((result) => !result.diagnostic);
   const bestPgBoss = baselines.length === 0 ? null : baselines.reduce((best, result) => (result.itemsPerSecond > best.itemsPerSecond ? result : best));
   return { ours: bestOurs, oursRuns, pgBoss, bestPgBoss, ratio: bestPgBoss ? round(bestOurs.itemsPerSecond / bestPgBoss.itemsPerSecond, 2) : null };
+}
+
+/**
+ * A request the client could not even send (its connection was not up before its send slot
+ * passed: with 64 sends in flight and the limit lifted, a socket can take that long) is sent
+ * again at once, as our worker hands such an item back at no cost: the baseline is judged on
+ * its throughput, not failed on a request PEMS never saw.
+ */
+async function sendUnlessNotSent<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      const notSent = error instanceof PemsApiError && error.status === null && /^PEMS UPDATE .* failed: not sent/.test(error.message);
+      if (!notSent || attempt >= 5) throw error;
+    }
+  }
 }

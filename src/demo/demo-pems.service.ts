@@ -5,7 +5,7 @@ import { Organization } from '../organizations/entities/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { PemsReadSyncService } from '../read-sync/pems-read-sync.service';
-import { PemsSimulator } from '../pems/simulator/pems-simulator';
+import { PemsSimulator } from '../pems-simulator/pems-simulator';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 
 export const DEMO_RECORD_COUNT = 500;

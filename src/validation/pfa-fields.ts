@@ -1,55 +1,54 @@
+import { PEMS_PFA_FIELDS, PFA_FIELD_NAMES, PemsFieldDefinition, PemsFieldType, PfaFieldName } from '../pems-contract/pems-pfa-fields';
+
+export { PFA_DORS, PFA_FIELD_NAMES, PFA_SOURCES, isPfaFieldName } from '../pems-contract/pems-pfa-fields';
+export type { PfaData, PfaFieldName, PfaValue } from '../pems-contract/pems-pfa-fields';
+
 /**
  * The PFA field catalogue (SPEC §5): every field a PFA record carries, its type, and
- * whether people may change it through a modification. Validation, the PEMS envelopes
- * and the mirror's typed columns all read from this one list.
+ * whether people may change it through a modification. The fields and their types are the
+ * PEMS contract's (pems-contract/pems-pfa-fields.ts); what the product adds is `editable`.
+ * Validation, the PEMS envelopes and the mirror's typed columns all read from this one list.
  */
-export type PfaFieldType = 'text' | 'enum' | 'number' | 'date' | 'boolean';
+export type PfaFieldType = PemsFieldType;
 
-export interface PfaFieldDefinition {
-  readonly type: PfaFieldType;
+export interface PfaFieldDefinition extends PemsFieldDefinition {
   readonly editable: boolean;
-  readonly values?: readonly string[];
 }
 
-export const PFA_SOURCES = ['Rental', 'Purchase'] as const;
-export const PFA_DORS = ['BEO', 'PROJECT'] as const;
+// Every field of the contract must be decided here, and nothing else may be: the compiler checks both.
+const EDITABLE = {
+  category: true,
+  class: true,
+  source: true,
+  dor: true,
+  areaSilo: false,
+  manufacturer: true,
+  model: true,
+  monthlyRate: true,
+  purchasePrice: true,
+  originalStart: false,
+  originalEnd: false,
+  forecastStart: true,
+  forecastEnd: true,
+  actualStart: false,
+  actualEnd: false,
+  isActualized: false,
+  isDiscontinued: true,
+  isFundsTransferable: true,
+  hasPlan: false,
+  hasActuals: false,
+} as const satisfies Record<PfaFieldName, boolean>;
 
-export const PFA_FIELDS = {
-  category: { type: 'text', editable: true },
-  class: { type: 'text', editable: true },
-  source: { type: 'enum', editable: true, values: PFA_SOURCES },
-  dor: { type: 'enum', editable: true, values: PFA_DORS },
-  areaSilo: { type: 'text', editable: false },
-  manufacturer: { type: 'text', editable: true },
-  model: { type: 'text', editable: true },
-  monthlyRate: { type: 'number', editable: true },
-  purchasePrice: { type: 'number', editable: true },
-  originalStart: { type: 'date', editable: false },
-  originalEnd: { type: 'date', editable: false },
-  forecastStart: { type: 'date', editable: true },
-  forecastEnd: { type: 'date', editable: true },
-  actualStart: { type: 'date', editable: false },
-  actualEnd: { type: 'date', editable: false },
-  isActualized: { type: 'boolean', editable: false },
-  isDiscontinued: { type: 'boolean', editable: true },
-  isFundsTransferable: { type: 'boolean', editable: true },
-  hasPlan: { type: 'boolean', editable: false },
-  hasActuals: { type: 'boolean', editable: false },
-} as const satisfies Record<string, PfaFieldDefinition>;
+type PfaFieldCatalogue = { readonly [F in PfaFieldName]: (typeof PEMS_PFA_FIELDS)[F] & { readonly editable: (typeof EDITABLE)[F] } };
 
-export type PfaFieldName = keyof typeof PFA_FIELDS;
-export const PFA_FIELD_NAMES = Object.keys(PFA_FIELDS) as PfaFieldName[];
+export const PFA_FIELDS = Object.fromEntries(
+  PFA_FIELD_NAMES.map((name) => [name, { ...PEMS_PFA_FIELDS[name], editable: EDITABLE[name] }]),
+) as PfaFieldCatalogue;
+
 export const EDITABLE_PFA_FIELDS = PFA_FIELD_NAMES.filter((name) => PFA_FIELDS[name].editable);
 
-export type PfaValue = string | number | boolean | null;
-/** A record's fields as the mirror stores them (`pfa_records.data`): field -> value, null when empty. */
-export type PfaData = Partial<Record<PfaFieldName, PfaValue>>;
 /** A modification's changes or base values: field -> value. Keys are unchecked until validated. */
 export type PfaChanges = Record<string, unknown>;
-
-export function isPfaFieldName(name: string): name is PfaFieldName {
-  return Object.prototype.hasOwnProperty.call(PFA_FIELDS, name);
-}
 
 /** Value equality for PFA values: dates are compared as their `YYYY-MM-DD` text, numbers numerically. */
 export function pfaValuesEqual(a: unknown, b: unknown): boolean {

@@ -1,8 +1,8 @@
-import { PemsSimulatorOptions } from '../../src/pems/simulator/pems-simulator';
-import { PemsRequestLogEntry } from '../../src/pems/simulator/pems-request.log';
+import { PemsSimulatorOptions } from '../../src/pems-simulator/pems-simulator';
+import { PemsRequestLogEntry } from '../../src/pems-simulator/pems-request.log';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { Organization } from '../../src/organizations/entities/organization.entity';
-import { RateLimitReading, mostInAnySecond, readRateLimit } from '../../src/pems/simulator/rate-limit-reading';
+import { RateLimitReading, mostInAnySecond, readRateLimit } from '../../src/pems-simulator/rate-limit-reading';
 import { TestApp } from './test-app';
 import { ThreadedPemsSimulator } from './threaded-simulator';
 import { noteUndecided } from './undecided-measurements';

@@ -1,5 +1,5 @@
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { PemsSimulator, PemsSimulatorOptions } from '../../src/pems/simulator/pems-simulator';
+import { PemsSimulator, PemsSimulatorOptions } from '../../src/pems-simulator/pems-simulator';
 
 /**
  * Runs a PemsSimulator in this worker thread and answers the test's calls (threaded-simulator.ts):

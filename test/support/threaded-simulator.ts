@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import { PemsFaultConfig } from '../../src/pems/simulator/pems-fault.injector';
-import { PemsRequestLogEntry } from '../../src/pems/simulator/pems-request.log';
-import { PemsGridQuirks } from '../../src/pems/simulator/pems-rest-services.handler';
-import { SeedOptions } from '../../src/pems/simulator/pems-seed-data';
-import { PemsSimulatorAddress, PemsSimulatorOptions } from '../../src/pems/simulator/pems-simulator';
-import { SimulatedPemsRecord, SimulatedPemsRecordInput } from '../../src/pems/simulator/pems-record.store';
-import { PemsSimulatorCredentials } from '../../src/pems/simulator/pems-tenant.authenticator';
+import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
+import { PemsRequestLogEntry } from '../../src/pems-simulator/pems-request.log';
+import { PemsGridQuirks } from '../../src/pems-simulator/pems-rest-services.handler';
+import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
+import { PemsSimulatorAddress, PemsSimulatorOptions } from '../../src/pems-simulator/pems-simulator';
+import { SimulatedPemsRecord, SimulatedPemsRecordInput } from '../../src/pems-simulator/pems-record.store';
+import { PemsSimulatorCredentials } from '../../src/pems-simulator/pems-tenant.authenticator';
 
 /** The longest a call to the simulator's thread may take before the test gives up on it. */
 const CALL_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-import { PEMS_KEY_FIELDS, PEMS_VERSION_FIELD } from '../pems-field-map';
+import { PEMS_KEY_FIELDS, PEMS_VERSION_FIELD } from '../../pems-contract/pems-field-map';
 import { PFA_FIELD_NAMES, PfaData, PfaFieldName, isPfaFieldName } from '../../validation/pfa-fields';
 import { PemsValueEncodeError, PemsWireValue, encodePfaValue } from './pems-value.codec';
 

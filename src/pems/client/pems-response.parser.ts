@@ -1,4 +1,4 @@
-import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-field-map';
+import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../../pems-contract/pems-field-map';
 import { PfaData, PfaFieldName } from '../../validation/pfa-fields';
 import { PemsRecord, PemsRecordPage } from './pems-client.types';
 import { PemsValueFormatError, decodePfaValue, decodeText, decodeTimestamp, decodeVersion, unwrapScreenValue } from './pems-value.codec';

@@ -3,7 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { PemsSimulator } from '../simulator/pems-simulator';
+import { PemsSimulator } from '../../pems-simulator/pems-simulator';
 import { AppConfig } from '../../config/app-config';
 import { PemsHostPolicy } from '../../pems-hosts/pems-host-policy';
 import { PemsApiError } from './pems-api.error';

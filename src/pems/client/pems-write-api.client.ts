@@ -8,7 +8,7 @@ import { TLSSocket } from 'node:tls';
 import { AppConfig } from '../../config/app-config';
 import { escapeControlCharacters } from '../../logging/control-characters';
 import { PemsHostPolicy } from '../../pems-hosts/pems-host-policy';
-import { resolvePemsFieldMap } from '../pems-field-map';
+import { resolvePemsFieldMap } from '../../pems-contract/pems-field-map';
 import { PfaData } from '../../validation/pfa-fields';
 import { PemsApiError } from './pems-api.error';
 import { PemsConnection, PemsRecord, PemsRecordPage } from './pems-client.types';

@@ -1,4 +1,4 @@
-import { PFA_FIELDS, PFA_FIELD_NAMES, PfaData, PfaFieldName, PfaValue, isPfaFieldName } from '../../validation/pfa-fields';
+import { PEMS_PFA_FIELDS, PFA_FIELD_NAMES, PfaData, PfaFieldName, PfaValue, isPfaFieldName } from '../pems-contract/pems-pfa-fields';
 import { PemsSimulatorError } from './pems-simulator.error';
 
 /** One PEMS record as the simulator holds it: every PFA field present (null when empty). */
@@ -24,7 +24,7 @@ const MAX_TEXT_LENGTH = 255;
 /** Why PEMS would refuse `value` for `field`, or null when it is acceptable. */
 export function invalidValueReason(field: PfaFieldName, value: unknown): string | null {
   if (value === null) return null;
-  const definition = PFA_FIELDS[field];
+  const definition = PEMS_PFA_FIELDS[field];
   switch (definition.type) {
     case 'text':
       if (typeof value !== 'string') return `${field} must be text`;

@@ -1,5 +1,5 @@
-import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-field-map';
-import { PfaData, PfaFieldName } from '../../validation/pfa-fields';
+import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-contract/pems-field-map';
+import { PfaData, PfaFieldName } from '../pems-contract/pems-pfa-fields';
 import { PemsRecordStore, invalidValueReason } from './pems-record.store';
 import {
   GridRequest,

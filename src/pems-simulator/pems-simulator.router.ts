@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PEMS_KEY_FIELDS, PEMS_VERSION_FIELD } from '../pems-field-map';
+import { PEMS_KEY_FIELDS, PEMS_VERSION_FIELD } from '../pems-contract/pems-field-map';
 import { PemsFaultInjector } from './pems-fault.injector';
 import { PemsRequestLog, PemsRequestLogEntry, preciseNow } from './pems-request.log';
 import { PemsRestServicesHandler, SimulatorAnswer } from './pems-rest-services.handler';

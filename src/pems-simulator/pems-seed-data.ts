@@ -1,4 +1,4 @@
-import { PfaFieldName, PfaValue } from '../../validation/pfa-fields';
+import { PfaFieldName, PfaValue } from '../pems-contract/pems-pfa-fields';
 import { SimulatedPemsRecord } from './pems-record.store';
 import { SeededRandom } from './seeded-random';
 

@@ -1,4 +1,4 @@
-import { PFA_FIELDS, PfaFieldName } from '../validation/pfa-fields';
+import { PEMS_PFA_FIELDS, PfaFieldName } from './pems-pfa-fields';
 
 /**
  * The default PFA -> PEMS field names of PEMS_CONTRACT.md. An API server's `field_map`
@@ -35,7 +35,7 @@ export const DEFAULT_PEMS_FIELD_MAP: Readonly<Record<PfaFieldName, string>> = {
 export function resolvePemsFieldMap(override?: Partial<Record<string, string>> | null): Record<PfaFieldName, string> {
   const map: Record<PfaFieldName, string> = { ...DEFAULT_PEMS_FIELD_MAP };
   for (const [field, pemsName] of Object.entries(override ?? {})) {
-    if (field in PFA_FIELDS && typeof pemsName === 'string' && pemsName.length > 0) {
+    if (field in PEMS_PFA_FIELDS && typeof pemsName === 'string' && pemsName.length > 0) {
       map[field as PfaFieldName] = pemsName;
     }
   }

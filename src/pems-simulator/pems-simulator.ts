@@ -1,7 +1,7 @@
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { DEFAULT_PEMS_FIELD_MAP, PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-field-map';
-import { PfaFieldName, isPfaFieldName } from '../../validation/pfa-fields';
+import { DEFAULT_PEMS_FIELD_MAP, PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-contract/pems-field-map';
+import { PfaFieldName, isPfaFieldName } from '../pems-contract/pems-pfa-fields';
 import { PemsFaultConfig, PemsFaultInjector } from './pems-fault.injector';
 import { PemsRecordStore, SimulatedPemsRecord, SimulatedPemsRecordInput, checkPfaData } from './pems-record.store';
 import { PemsRequestLog, PemsRequestLogEntry, preciseNow } from './pems-request.log';

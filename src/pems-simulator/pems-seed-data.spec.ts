@@ -1,4 +1,4 @@
-import { PFA_FIELD_NAMES } from '../../validation/pfa-fields';
+import { PFA_FIELD_NAMES } from '../pems-contract/pems-pfa-fields';
 import { invalidValueReason } from './pems-record.store';
 import { generateSeedRecords } from './pems-seed-data';
 

@@ -1,5 +1,5 @@
-import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-field-map';
-import { PFA_FIELDS, PfaFieldName, PfaValue } from '../../validation/pfa-fields';
+import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-contract/pems-field-map';
+import { PEMS_PFA_FIELDS, PfaFieldName, PfaValue } from '../pems-contract/pems-pfa-fields';
 import { SimulatedPemsRecord, isCalendarDate } from './pems-record.store';
 import { PemsSimulatorError } from './pems-simulator.error';
 
@@ -99,7 +99,7 @@ export function decodeNumber(pemsName: string, wire: unknown): number | null {
 
 /** Reads a value of a PFA field by the field's catalogue type. */
 export function decodeFieldValue(field: PfaFieldName, pemsName: string, wire: unknown): PfaValue {
-  switch (PFA_FIELDS[field].type) {
+  switch (PEMS_PFA_FIELDS[field].type) {
     case 'text':
     case 'enum':
       return decodeText(pemsName, wire);
@@ -123,7 +123,7 @@ export function decodeFieldValue(field: PfaFieldName, pemsName: string, wire: un
 
 function encodeFieldValue(field: PfaFieldName, value: PfaValue): Record<string, unknown> {
   if (value === null) return {};
-  switch (PFA_FIELDS[field].type) {
+  switch (PEMS_PFA_FIELDS[field].type) {
     case 'number':
       return { NUMERICDATA: value };
     case 'date':
