@@ -23,6 +23,18 @@ export interface AccessTokenPayload {
 }
 
 /**
+ * The words a 404 uses for a resource addressed by id, keyed by its entity's class name: the
+ * caller reads "PFA record not found", as the services answer, never a class name. Auth is a core
+ * folder and imports no feature, hence names rather than the classes.
+ */
+const RESOURCE_NAMES = new Map<string, string>([
+  ['PfaRecord', 'PFA record'],
+  ['PfaModification', 'Modification'],
+  ['PfaWriteQueueItem', 'Queue item'],
+  ['PfaSyncConflict', 'Conflict'],
+]);
+
+/**
  * The one global guard (APP_GUARD). Every route needs a valid bearer token unless it is
  * @Public(); @Authenticated({ permission, organization }) adds the permission check in the
  * organization the request names. A resource addressed by id in an organization the caller
@@ -61,7 +73,7 @@ export class AuthGuard implements CanActivate {
       .findOne({ where: { userId: user.id, organizationId: auth.organizationId } });
 
     const addressedById = source !== 'request';
-    if (addressedById && !user.isSuperadmin && !auth.membership) throw new NotFoundAppException(this.describe(source));
+    if (addressedById && !user.isSuperadmin && !auth.membership) throw new NotFoundAppException(describeSource(source));
     if (!hasPermission(auth, options.permission)) throw AuthException.permissionMissing(options.permission);
     return true;
   }
@@ -106,15 +118,16 @@ export class AuthGuard implements CanActivate {
       .select('resource.organizationId', 'organizationId')
       .where('resource.id = :id', { id })
       .getRawOne<{ organizationId: string }>();
-    if (!row) throw new NotFoundAppException(this.describe(source));
+    if (!row) throw new NotFoundAppException(describeSource(source));
     return row.organizationId;
   }
+}
 
-  private describe(source: OrganizationSource): string {
-    if (typeof source === 'object' && 'resource' in source) {
-      const target = source.resource as { name?: string };
-      return target.name ?? 'Resource';
-    }
-    return 'Organization';
+/** What a 404 calls the organization or the resource a route addressed by id. */
+export function describeSource(source: OrganizationSource): string {
+  if (typeof source === 'object' && 'resource' in source) {
+    const entityName = (source.resource as { name?: unknown }).name;
+    return (typeof entityName === 'string' ? RESOURCE_NAMES.get(entityName) : undefined) ?? 'Resource';
   }
+  return 'Organization';
 }
