@@ -1,8 +1,8 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
 import { InternalError } from '../common/errors/internal.error';
-import { Permission, UserOrganization } from '../users/entities/user-organization.entity';
-import { User } from '../users/entities/user.entity';
+import { Permission, UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
 
 /** What the auth guard learned about the caller, attached to the request. */
 export interface AuthContext {

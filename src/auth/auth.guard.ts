@@ -5,12 +5,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { NotFoundAppException } from '../common/errors/app.exception';
-import { UserOrganization } from '../users/entities/user-organization.entity';
-import { User } from '../users/entities/user.entity';
 import { AppConfig } from '../config/app-config';
 import { AuthContext, AuthenticatedRequest, hasPermission } from './auth-context';
 import { AuthException } from './auth-errors';
 import { AUTHENTICATED_KEY, AuthenticatedOptions, OrganizationSource, PUBLIC_KEY } from './authenticated.decorator';
+import { UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
 import { durationToSeconds } from '../config/duration';
 
 export interface AccessTokenPayload {

@@ -7,7 +7,7 @@ import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { effectiveData } from '../pfa/effective-record';
 import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
-import { User } from '../users/entities/user.entity';
+import { User } from '../auth/entities/user.entity';
 import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
 import { PfaValidationService } from '../validation/pfa-validation.service';
 import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typ
 import { Page } from '../common/dto/pagination.dto';
 import { NotFoundAppException } from '../common/errors/app.exception';
 import { returningRows } from '../database/returning-rows';
-import { User } from '../users/entities/user.entity';
+import { User } from '../auth/entities/user.entity';
 import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
 import { PfaValidationService } from '../validation/pfa-validation.service';
 import { PfaWriteQueueItem } from '../write-sync/entities/pfa-write-queue.entity';

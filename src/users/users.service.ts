@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { PERMISSIONS, Permission, UserOrganization } from '../auth/entities/user-organization.entity';
+import { User } from '../auth/entities/user.entity';
 import { PasswordHasher } from '../auth/password-hasher.service';
 import { NotFoundAppException } from '../common/errors/app.exception';
 import { Organization } from '../organizations/entities/organization.entity';
 import { UpsertOutcome } from '../organizations/organizations.service';
 import { MemberDto } from './dto/user.dto';
-import { PERMISSIONS, Permission, UserOrganization } from './entities/user-organization.entity';
-import { User } from './entities/user.entity';
 import { UserException } from './user-errors';
 
 export interface UserInput {
