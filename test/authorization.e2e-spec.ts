@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { createHmac, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual as isEqual } from 'node:util';
-import { PERMISSIONS, Permission } from '../src/users/entities/user-organization.entity';
+import { PERMISSIONS, Permission } from '../src/auth/entities/user-organization.entity';
 import { cleanDatabase } from './support/clean-database';
 import { snapshotDatabase } from './support/database-snapshot';
 import { CatalogueContext, ENDPOINTS, Endpoint, buildCatalogueContext, endpointName, mirrored, send } from './support/endpoint-catalogue';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { PERMISSIONS } from '../src/users/entities/user-organization.entity';
+import { PERMISSIONS } from '../src/auth/entities/user-organization.entity';
 import { cleanDatabase } from './support/clean-database';
 import { snapshotDatabase } from './support/database-snapshot';
 import { CatalogueContext, ENDPOINTS, Endpoint, buildCatalogueContext, endpointName, send } from './support/endpoint-catalogue';

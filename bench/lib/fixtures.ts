@@ -4,7 +4,7 @@ import { AuthService } from '../../src/auth/auth.service';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { SimulatedPemsRecord } from '../../src/pems-simulator/pems-record.store';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
-import { User } from '../../src/users/entities/user.entity';
+import { User } from '../../src/auth/entities/user.entity';
 import { BenchApp } from './app';
 
 export const BENCH_ORGANIZATION = 'BENCH';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Permission } from '../users/entities/user-organization.entity';
+import { Permission } from './entities/user-organization.entity';
 
 /** What a long-lived answer (an event stream) was allowed on, to be checked again while it lasts. */
 export interface GrantedAccess {

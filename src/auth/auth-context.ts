@@ -1,7 +1,8 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { Request } from 'express';
-import { Permission, UserOrganization } from '../users/entities/user-organization.entity';
-import { User } from '../users/entities/user.entity';
+import { InternalError } from '../common/errors/internal.error';
+import { Permission, UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
 
 /** What the auth guard learned about the caller, attached to the request. */
 export interface AuthContext {
@@ -24,6 +25,6 @@ export function hasPermission(auth: AuthContext, permission: Permission): boolea
 /** The caller's AuthContext, in a handler: `@Auth() auth: AuthContext`. */
 export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): AuthContext => {
   const auth = context.switchToHttp().getRequest<AuthenticatedRequest>().auth;
-  if (!auth) throw new Error('@Auth() used on a route the auth guard did not authenticate');
+  if (!auth) throw new InternalError('@Auth() used on a route the auth guard did not authenticate');
   return auth;
 });

@@ -1,15 +1,16 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
-import { UserOrganization } from '../users/entities/user-organization.entity';
-import { User } from '../users/entities/user.entity';
+import { NotFoundAppException } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
 import { AuthContext, AuthenticatedRequest, hasPermission } from './auth-context';
+import { AuthException } from './auth-errors';
 import { AUTHENTICATED_KEY, AuthenticatedOptions, OrganizationSource, PUBLIC_KEY } from './authenticated.decorator';
+import { UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
 import { durationToSeconds } from '../config/duration';
 
 export interface AccessTokenPayload {
@@ -21,8 +22,17 @@ export interface AccessTokenPayload {
   exp?: number;
 }
 
-const unauthorized = (message: string) => new AppException(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', message);
-const forbidden = (message: string) => new AppException(HttpStatus.FORBIDDEN, 'FORBIDDEN', message);
+/**
+ * The words a 404 uses for a resource addressed by id, keyed by its entity's class name: the
+ * caller reads "PFA record not found", as the services answer, never a class name. Auth is a core
+ * folder and imports no feature, hence names rather than the classes.
+ */
+const RESOURCE_NAMES = new Map<string, string>([
+  ['PfaRecord', 'PFA record'],
+  ['PfaModification', 'Modification'],
+  ['PfaWriteQueueItem', 'Queue item'],
+  ['PfaSyncConflict', 'Conflict'],
+]);
 
 /**
  * The one global guard (APP_GUARD). Every route needs a valid bearer token unless it is
@@ -53,7 +63,7 @@ export class AuthGuard implements CanActivate {
     const auth: AuthContext = { user, tokenExpiresAt };
     request.auth = auth;
 
-    if (options.superadmin && !user.isSuperadmin) throw forbidden('Only a superadmin may do this');
+    if (options.superadmin && !user.isSuperadmin) throw AuthException.superadminOnly();
     if (!options.permission) return true;
 
     const source = options.organization ?? 'request';
@@ -63,28 +73,26 @@ export class AuthGuard implements CanActivate {
       .findOne({ where: { userId: user.id, organizationId: auth.organizationId } });
 
     const addressedById = source !== 'request';
-    if (addressedById && !user.isSuperadmin && !auth.membership) throw new NotFoundAppException(this.describe(source));
-    if (!hasPermission(auth, options.permission)) {
-      throw forbidden(`This needs ${options.permission} in the organization`);
-    }
+    if (addressedById && !user.isSuperadmin && !auth.membership) throw new NotFoundAppException(describeSource(source));
+    if (!hasPermission(auth, options.permission)) throw AuthException.permissionMissing(options.permission);
     return true;
   }
 
   private async authenticate(request: AuthenticatedRequest): Promise<{ user: User; tokenExpiresAt: number }> {
     const header = request.header('authorization');
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (!match) throw unauthorized('A bearer token is required (Authorization: Bearer <token>)');
+    if (!match) throw AuthException.tokenMissing();
     let payload: AccessTokenPayload;
     try {
       // maxAge: no token lives longer than JWT_EXPIRES_IN from when it was issued, whatever its exp says.
       payload = await this.jwt.verifyAsync<AccessTokenPayload>(match[1], { maxAge: this.tokenLifetimeSeconds });
     } catch {
-      throw unauthorized('The token is invalid or has expired');
+      throw AuthException.tokenInvalid();
     }
-    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw unauthorized('The token has no expiry');
+    if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number') throw AuthException.tokenWithoutExpiry();
     const user = isUUID(payload.sub) ? await this.dataSource.getRepository(User).findOne({ where: { id: payload.sub } }) : null;
-    if (!user || !user.isActive) throw unauthorized('The token does not belong to an active user');
-    if (payload.ver !== user.tokenVersion) throw unauthorized('The token was issued before the password changed: log in again');
+    if (!user || !user.isActive) throw AuthException.userNotActive();
+    if (payload.ver !== user.tokenVersion) throw AuthException.tokenOutdated();
     return { user, tokenExpiresAt: payload.exp * 1000 };
   }
 
@@ -95,24 +103,14 @@ export class AuthGuard implements CanActivate {
       const fromQuery = request.query?.organizationId;
       const body = request.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body === 'object' ? body.organizationId : undefined;
-      if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) {
-        throw new RequestValidationException([
-          { field: 'organizationId', code: 'INVALID_VALUE', message: 'organizationId is given in both the query and the body, with different values' },
-        ]);
-      }
+      if (fromQuery !== undefined && fromBody !== undefined && fromQuery !== fromBody) throw AuthException.organizationIdConflicting();
       const given = fromQuery !== undefined ? fromQuery : fromBody;
-      if (given === undefined || given === null || given === '') {
-        throw new RequestValidationException([{ field: 'organizationId', code: 'MISSING_REQUIRED_FIELD', message: 'organizationId is required' }]);
-      }
-      if (typeof given !== 'string' || !isUUID(given)) {
-        throw new RequestValidationException([{ field: 'organizationId', code: 'INVALID_VALUE', message: 'organizationId must be a UUID' }]);
-      }
+      if (given === undefined || given === null || given === '') throw AuthException.organizationIdMissing();
+      if (typeof given !== 'string' || !isUUID(given)) throw AuthException.notUuid('organizationId');
       return given;
     }
     const id = request.params?.[source.param];
-    if (typeof id !== 'string' || !isUUID(id)) {
-      throw new RequestValidationException([{ field: source.param, code: 'INVALID_VALUE', message: `${source.param} must be a UUID` }]);
-    }
+    if (typeof id !== 'string' || !isUUID(id)) throw AuthException.notUuid(source.param);
     if (!('resource' in source)) return id;
     const row = await this.dataSource
       .getRepository(source.resource)
@@ -120,15 +118,16 @@ export class AuthGuard implements CanActivate {
       .select('resource.organizationId', 'organizationId')
       .where('resource.id = :id', { id })
       .getRawOne<{ organizationId: string }>();
-    if (!row) throw new NotFoundAppException(this.describe(source));
+    if (!row) throw new NotFoundAppException(describeSource(source));
     return row.organizationId;
   }
+}
 
-  private describe(source: OrganizationSource): string {
-    if (typeof source === 'object' && 'resource' in source) {
-      const target = source.resource as { name?: string };
-      return target.name ?? 'Resource';
-    }
-    return 'Organization';
+/** What a 404 calls the organization or the resource a route addressed by id. */
+export function describeSource(source: OrganizationSource): string {
+  if (typeof source === 'object' && 'resource' in source) {
+    const entityName = (source.resource as { name?: unknown }).name;
+    return (typeof entityName === 'string' ? RESOURCE_NAMES.get(entityName) : undefined) ?? 'Resource';
   }
+  return 'Organization';
 }

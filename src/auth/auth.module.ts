@@ -3,12 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { UserOrganization } from '../users/entities/user-organization.entity';
-import { User } from '../users/entities/user.entity';
 import { AccessCheck } from './access-check.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 

@@ -1,13 +1,13 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { AppException } from '../common/errors/app.exception';
-import { PERMISSIONS, UserOrganization } from '../users/entities/user-organization.entity';
-import { User } from '../users/entities/user.entity';
+import { AuthException } from './auth-errors';
 import { AccessTokenPayload } from './auth.guard';
 import { LoginResponseDto, MeResponseDto, UserSummaryDto } from './dto/auth-responses.dto';
+import { PERMISSIONS, UserOrganization } from './entities/user-organization.entity';
+import { User } from './entities/user.entity';
 import { durationToSeconds } from '../config/duration';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -43,7 +43,7 @@ export class AuthService {
     const valid = await this.hasher.verify(user?.passwordHash, password);
     if (!user || !valid || !user.isActive) {
       await this.throttle.failed(username, clientAddress);
-      throw new AppException(HttpStatus.UNAUTHORIZED, 'INVALID_CREDENTIALS', 'Unknown username or wrong password');
+      throw AuthException.invalidCredentials();
     }
     await this.throttle.succeeded(username);
     return { accessToken: await this.issueToken(user), expiresIn: this.expiresIn, user: summarise(user) };

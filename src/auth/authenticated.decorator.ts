@@ -1,7 +1,7 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { EntityTarget, ObjectLiteral } from 'typeorm';
-import { Permission } from '../users/entities/user-organization.entity';
+import { Permission } from './entities/user-organization.entity';
 
 /**
  * Where the guard finds the organization a request is about:

@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppException } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
+import { AuthException } from './auth-errors';
 
 /** The keys a login attempt counts under: its username (any case) and its client's address. */
 function keysOf(username: string, address: string): string[] {
@@ -33,9 +33,7 @@ export class LoginThrottle {
     );
     if (!blocked) return;
     const retryAfterSeconds = Math.max(1, Math.ceil(blocked.retry_in_ms / 1000));
-    throw new AppException(HttpStatus.TOO_MANY_REQUESTS, 'TOO_MANY_LOGIN_FAILURES', `Too many failed logins; try again in ${retryAfterSeconds} s`, undefined, {
-      'Retry-After': String(retryAfterSeconds),
-    });
+    throw AuthException.tooManyLoginFailures(retryAfterSeconds);
   }
 
   /** Counts a failure under both keys (a window starts again once the last one ended), and lets expired rows go. */

@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
-import { AppException } from '../common/errors/app.exception';
+import { AuthException } from './auth-errors';
 
 /** Hashes at once: argon2id takes about 64 MiB and a core's third of a second each. */
 export const MAX_CONCURRENT_HASHES = 2;
@@ -35,9 +35,7 @@ export class PasswordHasher {
 
   private async inTurn<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= MAX_CONCURRENT_HASHES) {
-      if (this.waiting.length >= MAX_WAITING_HASHES) {
-        throw new AppException(HttpStatus.TOO_MANY_REQUESTS, 'PASSWORD_CHECKS_BUSY', 'Too many logins at once; try again in a second', undefined, { 'Retry-After': '1' });
-      }
+      if (this.waiting.length >= MAX_WAITING_HASHES) throw AuthException.passwordChecksBusy();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.running += 1;

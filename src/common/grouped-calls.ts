@@ -1,3 +1,5 @@
+import { InternalError } from './errors/internal.error';
+
 interface Waiting<I, O> {
   input: I;
   resolve: (output: O) => void;
@@ -39,7 +41,7 @@ export class GroupedCalls<I, O> {
       const group = queue.waiting.splice(0, this.maxGroupSize);
       try {
         const outputs = await this.runGroup(key, group.map((entry) => entry.input));
-        if (outputs.length !== group.length) throw new Error(`A grouped call answered ${outputs.length} outputs for ${group.length} inputs`);
+        if (outputs.length !== group.length) throw new InternalError(`A grouped call answered ${outputs.length} outputs for ${group.length} inputs`);
         group.forEach((entry, index) => entry.resolve(outputs[index]));
       } catch (error) {
         for (const entry of group) entry.reject(error);

@@ -8,7 +8,7 @@ import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { ModificationStates } from '../pfa/modification-states';
 import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
-import { User } from '../users/entities/user.entity';
+import { User } from '../auth/entities/user.entity';
 import { PfaChanges, PfaData } from '../validation/pfa-fields';
 import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 import { WriteQueueService } from '../write-queue/write-queue.service';

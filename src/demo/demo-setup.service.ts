@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Organization } from '../organizations/entities/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { PERMISSIONS } from '../users/entities/user-organization.entity';
+import { PERMISSIONS } from '../auth/entities/user-organization.entity';
 import { UsersService } from '../users/users.service';
 import { DemoPemsService } from './demo-pems.service';
 

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { AppException } from '../common/errors/app.exception';
 import { CredentialsCipher } from './credentials-cipher.service';
+import { StoredCredentialsError, StoredCredentialsProblem } from './organization-errors';
 
 const KEY = Buffer.alloc(32, 5);
 const cipher = new CredentialsCipher(Object.assign(new AppConfig(), { CREDENTIALS_KEY: KEY.toString('base64') }));
@@ -42,5 +44,21 @@ describe('CredentialsCipher', () => {
     expect(() => cipher.decrypt(legacy(secret), SERVER_A)).toThrow(/upgraded at start/);
     expect(cipher.decryptLegacy(legacy(secret))).toEqual(secret);
     expect(() => cipher.decryptLegacy(legacy(secret, 4))).toThrow(/wrong length/);
+  });
+
+  it('fails with a StoredCredentialsError, an operator\'s problem and never a client error, whose message holds nothing of the secret', () => {
+    const stored = cipher.encrypt(secret, SERVER_A);
+    const other = new CredentialsCipher(Object.assign(new AppConfig(), { CREDENTIALS_KEY: Buffer.alloc(32, 6).toString('base64') }));
+    let thrown: unknown;
+    try {
+      other.decrypt(stored, SERVER_A);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StoredCredentialsError);
+    expect(thrown).not.toBeInstanceOf(AppException);
+    expect(thrown).toMatchObject({ name: 'StoredCredentialsError', problem: StoredCredentialsProblem.Undecryptable });
+    expect((thrown as Error).stack).toMatch(/^StoredCredentialsError: Stored PEMS credentials cannot be decrypted/);
+    for (const text of [stored, secret.username, secret.password, SERVER_A]) expect((thrown as Error).stack).not.toContain(text);
   });
 });

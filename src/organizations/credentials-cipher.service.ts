@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { StoredCredentialsError } from './organization-errors';
 
 export interface PemsCredentials {
   username?: string;
@@ -42,9 +43,9 @@ export class CredentialsCipher {
    */
   decrypt(stored: string, serverId?: string): PemsCredentials {
     const [format, boundTo, iv, tag, ciphertext] = stored.split(':');
-    if (format === LEGACY_FORMAT) throw new Error('Stored PEMS credentials are in the format before v2; they are upgraded at start');
-    if (format !== FORMAT || !boundTo || !iv || !tag || ciphertext === undefined) throw new Error('Stored PEMS credentials are in an unknown format');
-    if (serverId !== undefined && boundTo !== serverId) throw new Error('Stored PEMS credentials belong to another API server');
+    if (format === LEGACY_FORMAT) throw StoredCredentialsError.legacyFormat();
+    if (format !== FORMAT || !boundTo || !iv || !tag || ciphertext === undefined) throw StoredCredentialsError.unknownFormat();
+    if (serverId !== undefined && boundTo !== serverId) throw StoredCredentialsError.otherServer();
     return this.open(Buffer.from(iv, 'base64'), Buffer.from(tag, 'base64'), Buffer.from(ciphertext, 'base64'), Buffer.from(boundTo, 'utf8'));
   }
 
@@ -64,12 +65,12 @@ export class CredentialsCipher {
   /** Reads a v1 ciphertext (no associated data), to write it again as v2. */
   decryptLegacy(stored: string): PemsCredentials {
     const [format, iv, tag, ciphertext] = stored.split(':');
-    if (format !== LEGACY_FORMAT || !iv || !tag || ciphertext === undefined) throw new Error('Not a v1 ciphertext');
+    if (format !== LEGACY_FORMAT || !iv || !tag || ciphertext === undefined) throw StoredCredentialsError.notLegacy();
     return this.open(Buffer.from(iv, 'base64'), Buffer.from(tag, 'base64'), Buffer.from(ciphertext, 'base64'), null);
   }
 
   private open(iv: Buffer, tag: Buffer, ciphertext: Buffer, aad: Buffer | null): PemsCredentials {
-    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('Stored PEMS credentials are damaged (IV or tag of the wrong length)');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw StoredCredentialsError.damaged();
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(tag);
     if (aad) decipher.setAAD(aad);
@@ -77,7 +78,7 @@ export class CredentialsCipher {
       const plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
       return JSON.parse(plain.toString('utf8')) as PemsCredentials;
     } catch {
-      throw new Error('Stored PEMS credentials cannot be decrypted: was CREDENTIALS_KEY changed?');
+      throw StoredCredentialsError.undecryptable();
     }
   }
 }

@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { AppException, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
+import { NotFoundAppException } from '../common/errors/app.exception';
 import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
 import { stableJson } from '../common/stable-json';
 import { AppConfig } from '../config/app-config';
@@ -15,6 +15,7 @@ import { ApiServerChange, ApiServerFieldChange } from './entities/api-server-cha
 import { ApiServer } from './entities/api-server.entity';
 import { Organization } from './entities/organization.entity';
 import { PemsTenant } from './entities/pems-tenant.entity';
+import { OrganizationException } from './organization-errors';
 import { pemsTenantKey } from './pems-tenant-key';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -33,7 +34,7 @@ export class OrganizationsService {
 
   async create(input: CreateOrganizationDto): Promise<OrganizationDto> {
     if (await this.organizations.existsBy({ code: input.code })) {
-      throw new AppException(HttpStatus.CONFLICT, 'ORGANIZATION_EXISTS', `An organization with code ${input.code} exists already`);
+      throw OrganizationException.exists(input.code);
     }
     return toOrganizationDto(await this.organizations.save(this.organizations.create(input)));
   }
@@ -67,9 +68,7 @@ export class OrganizationsService {
     changedBy: ApiServerChangeAuthor | null = null,
   ): Promise<{ server: ApiServerDto; outcome: UpsertOutcome }> {
     const hostProblem = this.hostPolicy.problemWith(input.baseUrl);
-    if (hostProblem) {
-      throw new RequestValidationException([{ field: 'baseUrl', code: 'HOST_NOT_ALLOWED', message: `baseUrl ${hostProblem}` }]);
-    }
+    if (hostProblem) throw OrganizationException.hostNotAllowed(hostProblem);
     const result = await this.dataSource.transaction(async (manager) => {
       const organization = await manager.findOne(Organization, { where: { id: organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!organization) throw new NotFoundAppException('Organization');
@@ -144,13 +143,7 @@ export class OrganizationsService {
     const tenant = await manager.findOne(PemsTenant, { where: { tenantKey }, lock: { mode: 'pessimistic_write' } });
     const current = tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT;
     if (wanted === undefined || wanted === current) return { current, rate: current };
-    if (changedBy && !changedBy.isSuperadmin) {
-      throw new AppException(
-        HttpStatus.FORBIDDEN,
-        'TENANT_RATE_FOR_SUPERADMIN',
-        `The PEMS tenant's rate limit (${current}/s) applies to every organization on the tenant; only a superadmin changes it`,
-      );
-    }
+    if (changedBy && !changedBy.isSuperadmin) throw OrganizationException.tenantRateForSuperadmin(current);
     await manager.upsert(PemsTenant, { tenantKey, rateLimitPerSecond: wanted, changedBy: changedBy?.id ?? null, changedAt: new Date() }, ['tenantKey']);
     return { current, rate: wanted };
   }
@@ -203,25 +196,18 @@ export class OrganizationsService {
 function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | null, dropped: boolean): PemsCredentials {
   const because = dropped ? ' (the base URL\'s origin, the tenant or the auth type changed, so the stored credentials are not kept: give them again)' : '';
   if (input.authType === 'basic') {
-    if (input.apiKey !== undefined) {
-      throw new RequestValidationException([{ field: 'apiKey', code: 'UNKNOWN_FIELD', message: 'apiKey is for authType api_key' }]);
-    }
+    if (input.apiKey !== undefined) throw OrganizationException.credentialForOtherAuthType('apiKey');
     const username = input.username ?? stored?.username;
     const password = input.password ?? stored?.password;
     const missing = [!username && 'username', !password && 'password'].filter((field): field is string => Boolean(field));
-    if (missing.length > 0) {
-      throw new RequestValidationException(
-        missing.map((field) => ({ field, code: 'MISSING_REQUIRED_FIELD', message: `${field} is required for authType basic${because}` })),
-      );
-    }
+    if (missing.length > 0) throw OrganizationException.credentialsMissing('basic', missing, because);
     return { username, password };
   }
   if (input.username !== undefined || input.password !== undefined) {
-    const field = input.username !== undefined ? 'username' : 'password';
-    throw new RequestValidationException([{ field, code: 'UNKNOWN_FIELD', message: `${field} is for authType basic` }]);
+    throw OrganizationException.credentialForOtherAuthType(input.username !== undefined ? 'username' : 'password');
   }
   const apiKey = input.apiKey ?? stored?.apiKey;
-  if (!apiKey) throw new RequestValidationException([{ field: 'apiKey', code: 'MISSING_REQUIRED_FIELD', message: `apiKey is required for authType api_key${because}` }]);
+  if (!apiKey) throw OrganizationException.credentialsMissing('api_key', ['apiKey'], because);
   return { apiKey };
 }
 

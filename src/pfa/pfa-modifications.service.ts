@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { Page } from '../common/dto/pagination.dto';
 import { NotFoundAppException } from '../common/errors/app.exception';
-import { User } from '../users/entities/user.entity';
+import { User } from '../auth/entities/user.entity';
 import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
 import { PfaChangeCheck, invalidChange } from './change-check';
 import { EditPfaRecordDto } from './dto/edit-pfa-record.dto';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserOrganization } from '../auth/entities/user-organization.entity';
+import { User } from '../auth/entities/user.entity';
 import { Organization } from '../organizations/entities/organization.entity';
-import { UserOrganization } from './entities/user-organization.entity';
-import { User } from './entities/user.entity';
 import { UsersService } from './users.service';
 
 @Module({

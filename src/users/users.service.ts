@@ -1,13 +1,14 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { PERMISSIONS, Permission, UserOrganization } from '../auth/entities/user-organization.entity';
+import { User } from '../auth/entities/user.entity';
 import { PasswordHasher } from '../auth/password-hasher.service';
-import { AppException, NotFoundAppException } from '../common/errors/app.exception';
+import { NotFoundAppException } from '../common/errors/app.exception';
 import { Organization } from '../organizations/entities/organization.entity';
 import { UpsertOutcome } from '../organizations/organizations.service';
 import { MemberDto } from './dto/user.dto';
-import { PERMISSIONS, Permission, UserOrganization } from './entities/user-organization.entity';
-import { User } from './entities/user.entity';
+import { UserException } from './user-errors';
 
 export interface UserInput {
   username: string;
@@ -34,7 +35,7 @@ export class UsersService {
       .getOne();
     // One answer for either, naming neither: an organization admin learns no more about other
     // organizations' users than that a name or address is not available.
-    if (taken) throw new AppException(HttpStatus.CONFLICT, 'USER_EXISTS', 'This username or e-mail address is in use; choose another');
+    if (taken) throw UserException.exists();
     return this.users.save(
       this.users.create({
         username: input.username,

@@ -9,7 +9,7 @@ import { ModificationDto } from '../../src/pfa/dto/pfa-record.dto';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaModificationsService } from '../../src/pfa/pfa-modifications.service';
-import { Permission } from '../../src/users/entities/user-organization.entity';
+import { Permission } from '../../src/auth/entities/user-organization.entity';
 import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
 import { Fixtures, TestUser, craneData } from './fixtures';
 import { TestApp } from './test-app';

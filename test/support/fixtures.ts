@@ -4,8 +4,8 @@ import { PasswordHasher } from '../../src/auth/password-hasher.service';
 import { Organization } from '../../src/organizations/entities/organization.entity';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
-import { Permission, PERMISSIONS, UserOrganization } from '../../src/users/entities/user-organization.entity';
-import { User } from '../../src/users/entities/user.entity';
+import { Permission, PERMISSIONS, UserOrganization } from '../../src/auth/entities/user-organization.entity';
+import { User } from '../../src/auth/entities/user.entity';
 import { PfaData } from '../../src/validation/pfa-fields';
 import { TestApp } from './test-app';
 

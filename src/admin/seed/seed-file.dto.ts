@@ -3,7 +3,7 @@ import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Va
 import { UpsertApiServerDto } from '../../organizations/dto/api-server.dto';
 import { CreateOrganizationDto } from '../../organizations/dto/organization.dto';
 import { NewUserDto } from '../../users/dto/user.dto';
-import { PERMISSIONS, Permission } from '../../users/entities/user-organization.entity';
+import { PERMISSIONS, Permission } from '../../auth/entities/user-organization.entity';
 
 export class SeedOrganizationDto extends CreateOrganizationDto {
   @IsOptional()

@@ -1,4 +1,4 @@
-import { Permission } from '../../users/entities/user-organization.entity';
+import { Permission } from '../entities/user-organization.entity';
 
 export class UserSummaryDto {
   id: string;

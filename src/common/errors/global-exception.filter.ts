@@ -23,8 +23,9 @@ interface BodyParserError {
 
 /**
  * Every error leaves the service through here. Deliberate errors (AppException, Nest's
- * HttpException, body-parser's) become their status with a clear body; anything else is
- * logged with a correlation id and answered with a 500 that reveals nothing inside.
+ * HttpException, body-parser's) become their status with a clear body; anything else (an
+ * InternalError, or an error nobody named) is logged with a correlation id and answered with
+ * a 500 that reveals nothing inside.
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {

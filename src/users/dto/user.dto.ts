@@ -1,5 +1,5 @@
 import { ArrayUnique, IsArray, IsEmail, IsIn, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
-import { PERMISSIONS, Permission } from '../entities/user-organization.entity';
+import { PERMISSIONS, Permission } from '../../auth/entities/user-organization.entity';
 import { IsUncommonPassword } from './is-uncommon-password.validator';
 
 /** The shortest password accepted. */

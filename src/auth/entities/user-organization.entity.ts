@@ -1,9 +1,18 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { Organization } from '../../organizations/entities/organization.entity';
 import { User } from './user.entity';
 
 export const PERMISSIONS = ['perm_Read', 'perm_Edit', 'perm_Sync', 'perm_Admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * What auth reads of the organization a membership belongs to. The relation names its entity
+ * by name ('Organization'), not by class: auth is a core folder and imports no feature folder.
+ */
+export interface MembershipOrganization {
+  id: string;
+  code: string;
+  name: string;
+}
 
 /** A user's membership of an organization, with the permissions it grants there. */
 @Entity('user_organizations')
@@ -22,9 +31,9 @@ export class UserOrganization {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId: string;
 
-  @ManyToOne(() => Organization, { onDelete: 'CASCADE' })
+  @ManyToOne('Organization', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id' })
-  organization?: Organization;
+  organization?: MembershipOrganization;
 
   @Column({ name: 'perm_read', type: 'boolean', default: false })
   perm_Read: boolean;
