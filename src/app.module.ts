@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from './admin/admin.module';
+import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
 import { createValidationPipe } from './common/validation-pipe';
 import { AppConfigModule } from './config/config.module';
+import { ENTITIES } from './entities';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
@@ -25,7 +27,7 @@ import { ValidationModule } from './validation/validation.module';
 @Module({
   imports: [
     AppConfigModule,
-    DatabaseModule,
+    DatabaseModule.forRoot(ENTITIES),
     ScheduleModule.forRoot(),
     AuthModule,
     ThrottlingModule,
@@ -47,6 +49,7 @@ import { ValidationModule } from './validation/validation.module';
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+    { provide: APP_GUARD, useClass: AuthGuard },
   ],
 })
 export class AppModule {}

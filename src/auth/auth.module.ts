@@ -1,18 +1,16 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { AccessCheck } from './access-check.service';
 import { AuthController } from './auth.controller';
-import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { UserOrganization } from './entities/user-organization.entity';
 import { User } from './entities/user.entity';
 import { LoginThrottle } from './login-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 
-@Global()
+/** Who a caller is and what they may do: login, tokens, the identity tables (users, memberships); AuthGuard, registered in AppModule, checks every route. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, UserOrganization]),
@@ -22,7 +20,7 @@ import { PasswordHasher } from './password-hasher.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AccessCheck, AuthService, PasswordHasher, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [PasswordHasher, AccessCheck],
+  providers: [AccessCheck, AuthService, PasswordHasher, LoginThrottle],
+  exports: [PasswordHasher, AccessCheck, JwtModule],
 })
 export class AuthModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PfaModule } from '../pfa/pfa.module';
+import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { ConflictDetectionService } from './conflict-detection.service';
 import { ConflictStore } from './conflict-store';
@@ -7,7 +8,7 @@ import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 
 @Module({
-  imports: [PfaModule, WriteQueueModule],
+  imports: [PfaModule, WriteQueueModule, SyncEventsModule],
   controllers: [ConflictsController],
   providers: [ConflictDetectionService, ConflictStore, ConflictsService],
   exports: [ConflictDetectionService, ConflictStore],

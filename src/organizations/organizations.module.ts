@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
+import { ApiServerEvents } from './api-server-events';
 import { CredentialsCipher } from './credentials-cipher.service';
 import { CredentialsUpgrade } from './credentials-upgrade.service';
 import { ApiServerChange } from './entities/api-server-change.entity';
@@ -11,7 +12,7 @@ import { OrganizationsService } from './organizations.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Organization, ApiServer, ApiServerChange, PemsTenant]), PemsHostsModule],
-  providers: [OrganizationsService, CredentialsCipher, CredentialsUpgrade],
-  exports: [OrganizationsService, CredentialsCipher, TypeOrmModule],
+  providers: [OrganizationsService, CredentialsCipher, CredentialsUpgrade, ApiServerEvents],
+  exports: [OrganizationsService, CredentialsCipher, ApiServerEvents, TypeOrmModule],
 })
 export class OrganizationsModule {}

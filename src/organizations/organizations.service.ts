@@ -7,7 +7,7 @@ import { Page, PaginationQueryDto } from '../common/dto/pagination.dto';
 import { stableJson } from '../common/stable-json';
 import { AppConfig } from '../config/app-config';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
-import { WRITE_QUEUE_CHANNEL } from '../write-queue/write-queue-channel';
+import { ApiServerEvents } from './api-server-events';
 import { CredentialsCipher, PemsCredentials } from './credentials-cipher.service';
 import { ApiServerChangeDto, ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';
@@ -30,6 +30,7 @@ export class OrganizationsService {
     private readonly cipher: CredentialsCipher,
     private readonly hostPolicy: PemsHostPolicy,
     private readonly config: AppConfig,
+    private readonly events: ApiServerEvents,
   ) {}
 
   async create(input: CreateOrganizationDto): Promise<OrganizationDto> {
@@ -99,8 +100,6 @@ export class OrganizationsService {
       if (credentialsChanged) {
         server.credentialsEncrypted = this.cipher.encrypt(credentials, server.id);
         server.credentialsUpdatedAt = new Date();
-        // New credentials end a pause caused by PEMS rejecting the old ones.
-        Object.assign(server, { authFailedAt: null, authPausedUntil: null, authFailureMessage: null });
       }
       if (before) before.rateLimitPerSecond = rateBefore;
       const changes = changedFields(before, auditable(server, credentials, rate), credentialsChanged);
@@ -114,8 +113,8 @@ export class OrganizationsService {
         action: existing ? 'updated' : 'created',
         changes,
       }));
-      // Items may have waited for this server (new credentials, writes enabled): wake the workers.
-      await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
+      // Write sync ends a credentials pause on new credentials, and wakes its workers (writes enabled, say).
+      await this.events.changed(manager, { organizationId, credentialsChanged });
       return { saved, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
     });
     return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome };

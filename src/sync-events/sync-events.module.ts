@@ -1,10 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { EventStreamSlots } from './event-stream-slots';
 import { SyncEventsController } from './sync-events.controller';
 import { SyncEventsService } from './sync-events.service';
 
-@Global()
 @Module({
+  imports: [AuthModule],
   controllers: [SyncEventsController],
   providers: [SyncEventsService, EventStreamSlots],
   exports: [SyncEventsService],

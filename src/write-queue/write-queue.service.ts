@@ -82,7 +82,7 @@ export class WriteQueueService {
        SELECT count(*)::int AS count FROM inserted`,
       [request.modificationIds, request.organizationId, request.priority, this.config.PEMS_WRITE_SYNC_MAX_RETRIES, request.jobId],
     );
-    if (count > 0) await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, request.organizationId]);
+    if (count > 0) await this.wakeWorkers(manager, request.organizationId);
     return count;
   }
 
@@ -322,7 +322,7 @@ export class WriteQueueService {
       [ids],
     );
     await this.modifications.move(manager, 'retry', retried.map((row) => row.modification_id));
-    await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
+    await this.wakeWorkers(manager, organizationId);
   }
 
   /**
@@ -358,6 +358,11 @@ export class WriteQueueService {
       [tenantKey],
     );
     return backlog;
+  }
+
+  /** Wakes every instance's worker at commit: the organization's items may be claimable now. */
+  async wakeWorkers(manager: EntityManager, organizationId: string): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);
   }
 
   /**

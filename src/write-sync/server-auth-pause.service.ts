@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { GroupedCalls } from '../common/grouped-calls';
 import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
@@ -13,9 +13,12 @@ import { returningRows } from '../database/returning-rows';
 const PAUSE_LOOK_MAX_AGE_MS = 100;
 
 /**
+ * The only writer of an API server's credentials pause (api_servers.auth_failed_at,
+ * auth_paused_until, auth_failure_message).
+ *
  * When PEMS rejects a server's credentials (401), the server's writes pause so its backlog
  * is not burnt on certain failures. The pause ends when an admin sets new credentials
- * (OrganizationsService clears it), or after PEMS_AUTH_PAUSE_MS with one probe item: if the
+ * (ApiServerChangeFollower calls credentialsReplaced), or after PEMS_AUTH_PAUSE_MS with one probe item: if the
  * probe succeeds the server resumes, if not it pauses again.
  */
 @Injectable()
@@ -41,7 +44,7 @@ export class ServerAuthPauseService {
    * started the pause: only the write that did so fails; writes that were already on their
    * way are handed back to wait, so a wrong password costs one item, not a batch.
    */
-  async credentialsRejected(organizationId: string, message: string): Promise<boolean> {
+  async credentialsRejected(organizationId: string, message: string, pauseMs = this.config.PEMS_AUTH_PAUSE_MS): Promise<boolean> {
     this.looks.set(organizationId, { paused: true, at: performance.now() });
     const rows = await returningRows<{ newly: boolean }>(
       this.dataSource,
@@ -50,10 +53,10 @@ export class ServerAuthPauseService {
               auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
        WHERE organization_id = $1
        RETURNING (SELECT auth_failed_at FROM previous) IS NULL AS newly`,
-      [organizationId, message, this.config.PEMS_AUTH_PAUSE_MS],
+      [organizationId, message, pauseMs],
     );
     const newly = rows[0]?.newly === true;
-    if (newly) this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${this.config.PEMS_AUTH_PAUSE_MS} ms`);
+    if (newly) this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${pauseMs} ms`);
     return newly;
   }
 
@@ -65,6 +68,21 @@ export class ServerAuthPauseService {
     const paused = await this.lookups.call(organizationId, undefined);
     if ((this.looks.get(organizationId)?.at ?? -Infinity) < asked) this.looks.set(organizationId, { paused, at: asked });
     return paused;
+  }
+
+  /** New credentials were stored (in the caller's transaction): a pause for rejected ones ends. */
+  async credentialsReplaced(manager: EntityManager, organizationId: string): Promise<void> {
+    await manager.query(`UPDATE api_servers SET auth_failed_at = NULL, auth_paused_until = NULL, auth_failure_message = NULL WHERE organization_id = $1`, [organizationId]);
+    this.looks.delete(organizationId);
+  }
+
+  /** The organization's server's pause for rejected credentials, for sync-status; null when it is not paused. */
+  async pauseOf(organizationId: string): Promise<{ since: Date; message: string | null } | null> {
+    const [server]: Array<{ auth_failed_at: Date | null; auth_failure_message: string | null }> = await this.dataSource.query(
+      `SELECT auth_failed_at, auth_failure_message FROM api_servers WHERE organization_id = $1`,
+      [organizationId],
+    );
+    return server?.auth_failed_at ? { since: server.auth_failed_at, message: server.auth_failure_message } : null;
   }
 
   /**

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
 import { toQueueItemDto } from '../write-queue/queue-item-view';
+import { ServerAuthPauseService } from './server-auth-pause.service';
 import { WriteSyncWorker } from './write-sync.worker';
 
 /** A worker that has not beaten its heart for this long is taken as stopped. */
@@ -15,10 +16,11 @@ export class SyncStatusService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly worker: WriteSyncWorker,
+    private readonly authPause: ServerAuthPauseService,
   ) {}
 
   async status(query: SyncStatusQueryDto): Promise<SyncStatusDto> {
-    const [[counts], [server], [workers]] = await Promise.all([
+    const [[counts], pause, [workers]] = await Promise.all([
       this.dataSource.query(
         `SELECT
            (SELECT count(*)::int FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS queued,
@@ -40,10 +42,7 @@ export class SyncStatusService {
       ) as Promise<
         Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null; conflicts: number }>
       >,
-      this.dataSource.query(
-        `SELECT auth_failed_at, auth_failure_message FROM api_servers WHERE organization_id = $1`,
-        [query.organizationId],
-      ) as Promise<Array<{ auth_failed_at: Date | null; auth_failure_message: string | null }>>,
+      this.authPause.pauseOf(query.organizationId),
       this.dataSource.query(
         `SELECT count(*)::int AS alive FROM write_sync_workers WHERE heartbeat_at > now() - make_interval(secs => $1::float8 / 1000)`,
         [WORKER_SILENCE_MS],
@@ -55,9 +54,9 @@ export class SyncStatusService {
     const reasons: string[] = [];
     if (successRate < 80) reasons.push(`success rate ${successRate}% is below 80%`);
     else if (successRate < 95) reasons.push(`success rate ${successRate}% is below 95%`);
-    if (server?.auth_failed_at) reasons.push(`PEMS rejected the credentials: ${server.auth_failure_message ?? 'no detail'}`);
+    if (pause) reasons.push(`PEMS rejected the credentials: ${pause.message ?? 'no detail'}`);
     if (workers.alive === 0) reasons.push('no write-sync worker is running');
-    const unhealthy = successRate < 80 || Boolean(server?.auth_failed_at) || workers.alive === 0;
+    const unhealthy = successRate < 80 || pause !== null || workers.alive === 0;
     const health = unhealthy ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy';
 
     const status: SyncStatusDto = {

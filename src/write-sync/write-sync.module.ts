@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConflictModule } from '../conflicts/conflict.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { PemsModule } from '../pems/pems.module';
+import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { PfaModule } from '../pfa/pfa.module';
-import { ValidationModule } from '../validation/validation.module';
-import { ServerAuthPauseService } from './server-auth-pause.service';
+import { CredentialsPauseModule } from './credentials-pause.module';
 import { SyncStatusService } from './sync-status.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
 import { WriteItemProcessor } from './write-item.processor';
@@ -15,9 +16,9 @@ import { WriteSyncService } from './write-sync.service';
 import { WriteSyncWorker } from './write-sync.worker';
 
 @Module({
-  imports: [TerminusModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule, ValidationModule],
+  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteCompletionBatcher, ServerAuthPauseService, SyncStatusService, WriteSyncHealthIndicator],
+  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteCompletionBatcher, SyncStatusService, WriteSyncHealthIndicator],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}

@@ -9,6 +9,7 @@ import { SeededRandom } from '../../src/pems-simulator/seeded-random';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
+import { ServerAuthPauseService } from '../../src/write-sync/server-auth-pause.service';
 import { WriteSyncWorker } from '../../src/write-sync/write-sync.worker';
 import { cleanDatabase } from './clean-database';
 import { FailingQueueWrites } from './database-locks';
@@ -159,17 +160,11 @@ export class WriteSyncHarness {
 
   /** RIO's API server is paused as if PEMS had rejected its credentials, until far in the future: nothing is claimed. */
   async holdServer(): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE api_servers SET auth_failed_at = now(), auth_paused_until = now() + interval '1 day', auth_failure_message = 'held by the test'
-       WHERE organization_id = $1`,
-      [this.rio.id],
-    );
+    await this.testApp.app.get(ServerAuthPauseService).credentialsRejected(this.rio.id, 'held by the test', 24 * 60 * 60 * 1000);
   }
 
   async releaseServer(): Promise<void> {
-    await this.dataSource.query(`UPDATE api_servers SET auth_failed_at = NULL, auth_paused_until = NULL, auth_failure_message = NULL WHERE organization_id = $1`, [
-      this.rio.id,
-    ]);
+    await this.testApp.dataSource.transaction((manager) => this.testApp.app.get(ServerAuthPauseService).credentialsReplaced(manager, this.rio.id));
   }
 
   /** An admin sets RIO's server through the API (the simulator's tenant), with the given changes. */

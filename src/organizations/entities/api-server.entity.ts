@@ -57,15 +57,19 @@ export class ApiServer {
   @Column({ name: 'field_map', type: 'jsonb', nullable: true })
   fieldMap: Record<string, string> | null;
 
+  /**
+   * The credentials pause (PEMS rejected the credentials: these three columns) belongs to write
+   * sync, its only writer (ServerAuthPauseService); saving the entity never writes them.
+   */
   /** When PEMS last rejected the credentials; cleared by a successful call or new credentials. */
-  @Column({ name: 'auth_failed_at', type: 'timestamptz', nullable: true })
+  @Column({ name: 'auth_failed_at', type: 'timestamptz', nullable: true, insert: false, update: false })
   authFailedAt: Date | null;
 
   /** No writes to this server until then (PEMS_AUTH_PAUSE_MS after a 401); then one probe. */
-  @Column({ name: 'auth_paused_until', type: 'timestamptz', nullable: true })
+  @Column({ name: 'auth_paused_until', type: 'timestamptz', nullable: true, insert: false, update: false })
   authPausedUntil: Date | null;
 
-  @Column({ name: 'auth_failure_message', type: 'text', nullable: true })
+  @Column({ name: 'auth_failure_message', type: 'text', nullable: true, insert: false, update: false })
   authFailureMessage: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
