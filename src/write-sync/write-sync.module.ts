@@ -8,7 +8,9 @@ import { PfaModule } from '../pfa/pfa.module';
 import { CredentialsPauseModule } from './credentials-pause.module';
 import { SyncStatusService } from './sync-status.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
+import { WriteConflictCheck } from './write-conflict-check';
 import { WriteItemProcessor } from './write-item.processor';
+import { WriteOutcomes } from './write-outcomes';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { WriteSyncController } from './write-sync.controller';
 import { WriteSyncHealthIndicator } from './write-sync.health';
@@ -18,7 +20,7 @@ import { WriteSyncWorker } from './write-sync.worker';
 @Module({
   imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteCompletionBatcher, SyncStatusService, WriteSyncHealthIndicator],
+  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteConflictCheck, WriteOutcomes, WriteCompletionBatcher, SyncStatusService, WriteSyncHealthIndicator],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}

@@ -8,7 +8,8 @@ import { DataSource } from 'typeorm';
 import { sleep, wakeAfter } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { PgListenerService } from '../database/pg-listener.service';
-import { ItemOutcome, WriteItemProcessor } from './write-item.processor';
+import { WriteItemProcessor } from './write-item.processor';
+import { ItemOutcome } from './write-outcomes';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 import { ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
 
