@@ -307,9 +307,10 @@ export class WriteQueueService {
    * Failed items back to `pending`, due now, with their retries counted afresh and the
    * modification's changes and base as they are now (a resolution may have changed them), at
    * the back of their record's line; their modifications back to `queued`. Wakes the workers.
+   * Answers how many were retried (a listed item not `failed` is not).
    */
-  async retryFailed(manager: EntityManager, organizationId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
+  async retryFailed(manager: EntityManager, organizationId: string, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
     const retried = await returningRows<{ modification_id: string }>(
       manager,
       `UPDATE pfa_write_queue q
@@ -323,6 +324,7 @@ export class WriteQueueService {
     );
     await this.modifications.move(manager, 'retry', retried.map((row) => row.modification_id));
     await this.wakeWorkers(manager, organizationId);
+    return retried.length;
   }
 
   /**
