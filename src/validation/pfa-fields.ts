@@ -39,7 +39,6 @@ export const PFA_FIELDS = {
 
 export type PfaFieldName = keyof typeof PFA_FIELDS;
 export const PFA_FIELD_NAMES = Object.keys(PFA_FIELDS) as PfaFieldName[];
-export const EDITABLE_PFA_FIELDS = PFA_FIELD_NAMES.filter((name) => PFA_FIELDS[name].editable);
 
 export type PfaValue = string | number | boolean | null;
 /** A record's fields as the mirror stores them (`pfa_records.data`): field -> value, null when empty. */

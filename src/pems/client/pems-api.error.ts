@@ -32,8 +32,4 @@ export class PemsApiError extends Error {
     this.retryAfterMs = details.retryAfterMs ?? null;
     this.errorName = details.errorName ?? null;
   }
-
-  get retryable(): boolean {
-    return this.kind === 'retryable';
-  }
 }

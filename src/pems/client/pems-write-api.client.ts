@@ -101,16 +101,6 @@ export class PemsWriteApiClient {
     return { records, total: page.total, nextCursor: page.nextCursor };
   }
 
-  /** Every page from the start, following NEXTCURSORPOSITION. */
-  async *listRecordPages(conn: PemsConnection, pageSize: number): AsyncGenerator<PemsRecordPage> {
-    let cursor: number | null = 0;
-    while (cursor !== null) {
-      const page: PemsRecordPage = await this.listRecordsPage(conn, cursor, pageSize);
-      yield page;
-      cursor = page.nextCursor;
-    }
-  }
-
   private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel, beforeSend?: () => Promise<void>): Promise<unknown> {
     const headers = this.headers(conn, call);
     // Checked at every send, not only when the server was saved: PEMS_ALLOWED_HOSTS may have changed since.
