@@ -3,7 +3,7 @@ import PgBoss from 'pg-boss';
 import { DataSource, In } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { PemsConnection } from '../../src/pems/client/pems-client.types';
-import { PemsWriteApiClient } from '../../src/pems/client/pems-write-api.client';
+import { PemsClient } from '../../src/pems/client/pems.client';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
 import { returningRows } from '../../src/database/returning-rows';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
@@ -229,7 +229,7 @@ interface BaselineJob {
 
 /**
  * The pg-boss 10 baseline: the same 5,000 writes as jobs of a pg-boss queue. Each job makes the
- * same PEMS call through the app's PemsWriteApiClient (and so the same PostgreSQL rate limiter),
+ * same PEMS call through the app's PemsClient (and so the same PostgreSQL rate limiter),
  * then marks the same rows done in one transaction, as WriteItemProcessor.complete does: the
  * queue row completed (conditional on the lease), the modification synced, the mirror moved on
  * with its history snapshot. The queue rows are inserted as `processing`, leased to
@@ -259,7 +259,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   await boss.insert(jobs.map((data) => ({ name, data, retryLimit: 0 })));
   await ctx.simulator.clearLog();
 
-  const client = app.app.get(PemsWriteApiClient);
+  const client = app.app.get(PemsClient);
   const mirror = app.app.get(PfaMirrorService);
   const dataSource = app.app.get(DataSource);
   const { connection } = await app.app.get(PemsConnectionFactory).forOrganization(principal.organizationId, { forWriting: true });

@@ -7,7 +7,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { PemsRateLimiter } from './client/pems-rate-limiter';
-import { PemsWriteApiClient } from './client/pems-write-api.client';
+import { PemsClient } from './client/pems.client';
 import { PemsConnectionFactory } from './pems-connection.factory';
 import { PostgresPemsRateLimiter } from './rate-limit/postgres-pems-rate-limiter';
 import { PemsReadSyncController } from './read-sync/pems-read-sync.controller';
@@ -19,13 +19,13 @@ import { PemsReadSyncService } from './read-sync/pems-read-sync.service';
   imports: [HttpModule, TypeOrmModule.forFeature([ApiServer, PemsTenant]), OrganizationsModule, PemsHostsModule, PfaModule],
   controllers: [PemsReadSyncController],
   providers: [
-    PemsWriteApiClient,
+    PemsClient,
     PostgresPemsRateLimiter,
     { provide: PemsRateLimiter, useExisting: PostgresPemsRateLimiter },
     PemsConnectionFactory,
     PemsReadSyncService,
     PemsReadSyncScheduler,
   ],
-  exports: [PemsWriteApiClient, PemsRateLimiter, PemsConnectionFactory, PemsReadSyncService],
+  exports: [PemsClient, PemsRateLimiter, PemsConnectionFactory, PemsReadSyncService],
 })
 export class PemsModule {}

@@ -8,7 +8,7 @@ import { SyncMetricsService } from '../metrics/sync-metrics.service';
 import { PemsApiError } from '../pems/client/pems-api.error';
 import { PemsConnection, PemsRecord } from '../pems/client/pems-client.types';
 import { PemsRateLimiter } from '../pems/client/pems-rate-limiter';
-import { PemsWriteApiClient } from '../pems/client/pems-write-api.client';
+import { PemsClient } from '../pems/client/pems.client';
 import { OrganizationConnection, PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
@@ -62,7 +62,7 @@ export class WriteItemProcessor {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly queue: WriteQueueService,
-    private readonly client: PemsWriteApiClient,
+    private readonly client: PemsClient,
     private readonly connections: PemsConnectionFactory,
     private readonly rateLimiter: PemsRateLimiter,
     private readonly conflicts: ConflictDetectionService,

@@ -17,7 +17,7 @@ export interface PemsApiErrorDetails {
   errorName?: string | null;
 }
 
-/** Every failure of PemsWriteApiClient. The message never carries credentials. */
+/** Every failure of PemsClient. The message never carries credentials. */
 export class PemsApiError extends Error {
   readonly kind: PemsErrorKind;
   readonly status: number | null;

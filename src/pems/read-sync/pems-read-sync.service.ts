@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { escapeControlCharacters } from '../../logging/control-characters';
 import { PfaMirrorService } from '../../pfa/pfa-mirror.service';
 import { PemsApiError } from '../client/pems-api.error';
-import { PemsWriteApiClient } from '../client/pems-write-api.client';
+import { PemsClient } from '../client/pems.client';
 import { PemsConnectionFactory } from '../pems-connection.factory';
 import { PemsException } from '../pems-errors';
 import { ReadSyncReportDto, SkippedRecordDto } from './dto/read-sync.dto';
@@ -44,7 +44,7 @@ export class PemsReadSyncService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly connections: PemsConnectionFactory,
-    private readonly client: PemsWriteApiClient,
+    private readonly client: PemsClient,
     private readonly mirror: PfaMirrorService,
   ) {}
 
@@ -67,7 +67,7 @@ export class PemsReadSyncService {
 
   private async pull(
     organizationId: string,
-    connection: Parameters<PemsWriteApiClient['listRecordsPage']>[0],
+    connection: Parameters<PemsClient['listRecordsPage']>[0],
     confirmDeletions: boolean,
   ): Promise<ReadSyncReportDto> {
     const [{ started }] = await this.dataSource.query('SELECT now() AS started');

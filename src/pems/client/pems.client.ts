@@ -44,8 +44,8 @@ function label(call: CallLabel): string {
  * whether to retry, give up, handle a version conflict or pause the server.
  */
 @Injectable()
-export class PemsWriteApiClient {
-  private readonly logger = new Logger(PemsWriteApiClient.name);
+export class PemsClient {
+  private readonly logger = new Logger(PemsClient.name);
 
   constructor(
     private readonly http: HttpService,

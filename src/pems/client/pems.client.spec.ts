@@ -9,7 +9,7 @@ import { PemsHostPolicy } from '../../pems-hosts/pems-host-policy';
 import { PemsApiError } from './pems-api.error';
 import { PemsConnection, PemsRecordPage } from './pems-client.types';
 import { PemsRateLimiter, PemsTenantPausedError, SendPermit } from './pems-rate-limiter';
-import { MAX_PEMS_ANSWER_BYTES, PemsWriteApiClient } from './pems-write-api.client';
+import { MAX_PEMS_ANSWER_BYTES, PemsClient } from './pems.client';
 
 /**
  * The client against the PEMS simulator over real HTTP; a few cases a contract-following
@@ -74,12 +74,12 @@ class CannedPemsServer {
   }
 }
 
-describe('PemsWriteApiClient', () => {
+describe('PemsClient', () => {
   const sim = new PemsSimulator({ tenants: { [TENANT]: { username: USERNAME, password: PASSWORD, apiKey: API_KEY } }, rateLimitPerSecond: null });
   const canned = new CannedPemsServer();
   const logger = new CapturingLogger();
   const failures: PemsApiError[] = [];
-  let client: PemsWriteApiClient;
+  let client: PemsClient;
   let limiter: OpenGate;
 
   const conn = (overrides: Partial<PemsConnection> = {}): PemsConnection => ({
@@ -122,7 +122,7 @@ describe('PemsWriteApiClient', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [HttpModule],
       providers: [
-        PemsWriteApiClient,
+        PemsClient,
         PemsHostPolicy,
         { provide: PemsRateLimiter, useClass: OpenGate },
         { provide: AppConfig, useValue: Object.assign(new AppConfig(), { PEMS_ALLOWED_HOSTS: '127.0.0.1' }) },
@@ -130,7 +130,7 @@ describe('PemsWriteApiClient', () => {
     })
       .setLogger(logger)
       .compile();
-    client = moduleRef.get(PemsWriteApiClient);
+    client = moduleRef.get(PemsClient);
     limiter = moduleRef.get(PemsRateLimiter) as OpenGate;
   });
 
