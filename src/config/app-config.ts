@@ -101,11 +101,15 @@ export class AppConfig {
   @Min(0)
   PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN = 0;
 
+  /**
+   * Requests per second to one PEMS tenant, reads and writes alike, unless the API server sets
+   * its own. Its old name, PEMS_WRITE_SYNC_RATE_LIMIT, is still read (validate-config.ts).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(10000)
-  PEMS_WRITE_SYNC_RATE_LIMIT = 10;
+  PEMS_RATE_LIMIT_PER_SECOND = 10;
 
   @Type(() => Number)
   @IsInt()
@@ -233,4 +237,7 @@ export class AppConfig {
 
   /** Filled in by loadAppConfig: true when no DATABASE_URL is given and the embedded PostgreSQL serves. */
   readonly embeddedDatabase: boolean;
+
+  /** Filled in by validateConfig: one line for each variable set under its old name, logged once at boot. */
+  readonly deprecations: string[];
 }

@@ -317,7 +317,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
          SELECT DISTINCT ON (s.tenant_key) coalesce(t.rate_limit_per_second, $1) AS rate
          FROM api_servers s LEFT JOIN pems_tenants t ON t.tenant_key = s.tenant_key
          WHERE s.is_active AND s.write_enabled) tenants`,
-      [this.config.PEMS_WRITE_SYNC_RATE_LIMIT],
+      [this.config.PEMS_RATE_LIMIT_PER_SECOND],
     );
     return Math.max(2, Math.min(MAX_CONCURRENCY, Math.ceil(rate ?? 0)));
   }
