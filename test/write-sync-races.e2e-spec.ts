@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PemsClient } from '../src/pems/client/pems.client';
 import { WriteCompletionBatcher } from '../src/write-sync/write-completion.batcher';
 import { WriteQueueService } from '../src/write-sync/write-queue.service';
-import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
 import { ForeignLoad, checkUnlessMachineBusy } from './support/machine-load';
 import { connectToSimulator } from './support/pems-simulator-fixture';

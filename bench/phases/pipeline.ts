@@ -316,8 +316,8 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   ctx.log(`  pg-boss "${config.key}": ${config.workers} worker(s) × batchSize ${config.batchSize}, polling ${config.pollingIntervalSeconds} s${config.notifyAfterBatch ? ', notifyWorker after each batch' : ''}…`);
   // Done when pg-boss has ended every job (it completes a batch after the handler resolves, without waiting for it).
   const deadline = Date.now() + 300_000;
-  let bossCompleted = 0;
-  let bossFailed = 0;
+  let bossCompleted: number;
+  let bossFailed: number;
   for (;;) {
     const { rows: [row] } = await db.query<{ completed: number; failed: number }>(
       `SELECT count(*) FILTER (WHERE state = 'completed')::int AS completed, count(*) FILTER (WHERE state = 'failed')::int AS failed FROM ${PGBOSS_SCHEMA}.job WHERE name = $1`,

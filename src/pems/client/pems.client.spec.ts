@@ -433,6 +433,7 @@ describe('PemsClient', () => {
       const forged = 'Bad value\n2026-11-30T00:00:00.000Z ERROR [Auth] admin logged in from 10.0.0.1\r\u001b[2J';
       canned.answer = () => ({ status: 400, body: JSON.stringify({ ErrorAlert: [{ Name: 'Bad\nName', Message: forged + 'x'.repeat(5000) }] }) });
       const error = await failure(client.getRecord(conn({ baseUrl: canned.baseUrl }), 'PFA-1'));
+      // eslint-disable-next-line no-control-regex -- the escape character is what must not come through
       expect(error.message).not.toMatch(/[\n\r\u001b]/);
       expect(error.message).toContain('Bad value\\n2026-11-30T00:00:00.000Z ERROR');
       expect(error.errorName).toBe('Bad\\nName');
