@@ -19,7 +19,7 @@ import { ActivityStats, ClaimStats, PoolStats, recordClaims, sampleActivity, sam
 import { round } from '../lib/stats';
 
 const LIFTED_RATE = 1000;
-export const PGBOSS_SCHEMA = 'pgboss_bench';
+const PGBOSS_SCHEMA = 'pgboss_bench';
 const PGBOSS_LOCK_OWNER = 'pgboss-baseline';
 
 export interface ThroughputResult {

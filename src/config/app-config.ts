@@ -14,7 +14,7 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toMillisecondList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part.trim()))) : value;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /**

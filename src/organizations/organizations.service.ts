@@ -256,6 +256,6 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-export function toOrganizationDto(organization: Organization): OrganizationDto {
+function toOrganizationDto(organization: Organization): OrganizationDto {
   return { id: organization.id, code: organization.code, name: organization.name, createdAt: organization.createdAt };
 }

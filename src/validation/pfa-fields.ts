@@ -3,7 +3,7 @@
  * whether people may change it through a modification. Validation, the PEMS envelopes
  * and the mirror's typed columns all read from this one list.
  */
-export type PfaFieldType = 'text' | 'enum' | 'number' | 'date' | 'boolean';
+type PfaFieldType = 'text' | 'enum' | 'number' | 'date' | 'boolean';
 
 export interface PfaFieldDefinition {
   readonly type: PfaFieldType;
@@ -11,8 +11,8 @@ export interface PfaFieldDefinition {
   readonly values?: readonly string[];
 }
 
-export const PFA_SOURCES = ['Rental', 'Purchase'] as const;
-export const PFA_DORS = ['BEO', 'PROJECT'] as const;
+const PFA_SOURCES = ['Rental', 'Purchase'] as const;
+const PFA_DORS = ['BEO', 'PROJECT'] as const;
 
 export const PFA_FIELDS = {
   category: { type: 'text', editable: true },

@@ -12,7 +12,7 @@ import { PemsException } from '../pems-errors';
 import { ReadSyncReportDto, SkippedRecordDto } from './dto/read-sync.dto';
 
 /** Rows asked for per grid page; PEMS may send fewer. */
-export const READ_SYNC_PAGE_SIZE = 500;
+const READ_SYNC_PAGE_SIZE = 500;
 /** Namespace of the per-organization advisory lock that keeps two read syncs of one organization apart. */
 const READ_SYNC_LOCK_NAMESPACE = 727_150_002;
 
