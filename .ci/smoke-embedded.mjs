@@ -17,7 +17,9 @@ async function waitFor(url, deadlineMs) {
     try {
       const response = await fetch(url);
       if (response.ok) return response;
-    } catch {}
+    } catch {
+      // Not listening yet: ask again until the deadline.
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`${url} did not answer within ${deadlineMs} ms`);

@@ -5,14 +5,14 @@ import helmet from 'helmet';
 import { AppConfig } from './config/app-config';
 import { requestLogger } from './logging/request-logger';
 
-export const API_PREFIX = 'api';
+const API_PREFIX = 'api';
 
 /**
  * The OpenAPI document (served at /api/docs-json). Operations without a bearer token say so
  * (`security: []`), and the server is this instance (a relative
  * URL): it passes Redocly's recommended rules (test/openapi-lint.e2e-spec.ts).
  */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('pems-sync')
     .setDescription(
@@ -40,7 +40,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
  * framing. Styles may be inline (Swagger UI, and the web console's component library, set style
  * attributes); scripts may not.
  */
-export const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],

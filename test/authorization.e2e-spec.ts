@@ -109,7 +109,7 @@ describe('authorization matrix (e2e)', () => {
         try {
           await refused(authorization, 401, 'UNAUTHORIZED');
         } catch (error) {
-          throw new Error(`${label}: ${(error as Error).message}`);
+          throw new Error(`${label}: ${(error as Error).message}`, { cause: error });
         }
       }
     });

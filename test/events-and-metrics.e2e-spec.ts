@@ -4,7 +4,6 @@ import request from 'supertest';
 import { Organization } from '../src/organizations/entities/organization.entity';
 import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
-import { SyncEvent } from '../src/sync-events/sync-event';
 import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { cleanDatabase } from './support/clean-database';
 import { Fixtures, TestUser } from './support/fixtures';

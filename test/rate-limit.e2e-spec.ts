@@ -1,5 +1,5 @@
 import { Organization } from '../src/organizations/entities/organization.entity';
-import { PemsWriteApiClient } from '../src/pems/client/pems-write-api.client';
+import { PemsClient } from '../src/pems/client/pems.client';
 import { PemsConnectionFactory } from '../src/pems/pems-connection.factory';
 import { ThreadedPemsSimulator } from './support/threaded-simulator';
 import { PemsRateLimiter } from '../src/pems/client/pems-rate-limiter';
@@ -44,7 +44,7 @@ describe('PEMS rate limit (e2e)', () => {
   /** `count` record reads fired at once through the given instance's client. */
   async function burst(app: TestApp, organization: Organization, count: number): Promise<void> {
     const { connection } = await app.app.get(PemsConnectionFactory).forOrganization(organization.id);
-    const client = app.app.get(PemsWriteApiClient);
+    const client = app.app.get(PemsClient);
     await Promise.all(Array.from({ length: count }, (_, index) => client.getRecord(connection, `PFA-${10001 + (index % 20)}`)));
   }
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { AppLogger } from '../src/logging/app-logger';
-import { OrganizationsService } from '../src/organizations/organizations.service';
 import { PemsSimulator } from '../src/pems-simulator/pems-simulator';
 import { PfaRecord } from '../src/pfa/entities/pfa-record.entity';
 import { cleanDatabase } from './support/clean-database';

@@ -1,10 +1,9 @@
 import { LoggerService } from '@nestjs/common';
 import { AddressInfo, Socket, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PemsWriteApiClient } from '../src/pems/client/pems-write-api.client';
+import { PemsClient } from '../src/pems/client/pems.client';
 import { WriteCompletionBatcher } from '../src/write-sync/write-completion.batcher';
 import { WriteQueueService } from '../src/write-queue/write-queue.service';
-import { WriteSyncWorker } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
 import { ForeignLoad, checkUnlessMachineBusy } from './support/machine-load';
 import { connectToSimulator } from './support/pems-simulator-fixture';
@@ -394,7 +393,7 @@ describe('write sync: races and edge cases (e2e)', () => {
   });
 
   it('a write PEMS took on its sixth send (its answer lost), after five resends on a record that kept moving, completes: the read-back is never skipped', async () => {
-    const client = h.testApp.app.get(PemsWriteApiClient);
+    const client = h.testApp.app.get(PemsClient);
     const realUpdate = client.updateRecord.bind(client);
     let sends = 0;
     const update = jest.spyOn(client, 'updateRecord').mockImplementation(async (...args) => {

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
 
-export type DatabaseSource = 'BENCH_DATABASE_URL' | 'DATABASE_URL' | 'embedded';
+type DatabaseSource = 'BENCH_DATABASE_URL' | 'DATABASE_URL' | 'embedded';
 
 export interface BenchDatabase {
   /** What the app and the harness connect to. */

@@ -15,6 +15,7 @@ export class QueryCounter {
   private rememberIf: (text: string) => boolean = () => false;
 
   install(): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the patched query needs the pg Client (its own `this`) and the counter both
     const counter = this;
     const original = Client.prototype.query as (...args: unknown[]) => unknown;
     (Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: object, ...args: unknown[]) {

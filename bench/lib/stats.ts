@@ -1,7 +1,7 @@
 /** Small statistics helpers for the benchmarks. */
 
 /** The p-th percentile (0..100) by linear interpolation between closest ranks. */
-export function percentile(values: number[], p: number): number {
+function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (p / 100) * (sorted.length - 1);

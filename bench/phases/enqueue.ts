@@ -28,7 +28,7 @@ export interface EnqueueResult {
   claimAfterBurst: ClaimAfterBurst | null;
 }
 
-export interface ClaimAfterBurst {
+interface ClaimAfterBurst {
   /** The first claim, planned with pfa_write_queue's statistics from before the 10,000 items arrived. */
   staleStatisticsMs: number;
   /** Five claims after ANALYZE pfa_write_queue. */

@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { AppConfig } from '../../src/config/app-config';
 import { PemsApiError } from '../../src/pems/client/pems-api.error';
 import { PemsConnection } from '../../src/pems/client/pems-client.types';
-import { PemsWriteApiClient } from '../../src/pems/client/pems-write-api.client';
+import { PemsClient } from '../../src/pems/client/pems.client';
 import { PemsConnectionFactory } from '../../src/pems/pems-connection.factory';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaMirrorService } from '../../src/pfa/pfa-mirror.service';
@@ -20,7 +20,7 @@ import { ActivityStats, ClaimStats, PoolStats, recordClaims, sampleActivity, sam
 import { round } from '../lib/stats';
 
 const LIFTED_RATE = 1000;
-export const PGBOSS_SCHEMA = 'pgboss_bench';
+const PGBOSS_SCHEMA = 'pgboss_bench';
 const PGBOSS_LOCK_OWNER = 'pgboss-baseline';
 
 export interface ThroughputResult {
@@ -231,7 +231,7 @@ interface BaselineJob {
 
 /**
  * The pg-boss 10 baseline: the same 5,000 writes as jobs of a pg-boss queue. Each job makes the
- * same PEMS call through the app's PemsWriteApiClient (and so the same PostgreSQL rate limiter),
+ * same PEMS call through the app's PemsClient (and so the same PostgreSQL rate limiter),
  * then marks the same rows done in one transaction, as WriteItemProcessor.complete does: the
  * queue row completed (conditional on the lease), the modification synced, the mirror moved on
  * with its history snapshot. The queue rows are inserted as `processing`, leased to
@@ -261,7 +261,7 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   await boss.insert(jobs.map((data) => ({ name, data, retryLimit: 0 })));
   await ctx.simulator.clearLog();
 
-  const client = app.app.get(PemsWriteApiClient);
+  const client = app.app.get(PemsClient);
   const mirror = app.app.get(PfaMirrorService);
   const queue = app.app.get(WriteQueueService);
   const dataSource = app.app.get(DataSource);
@@ -315,8 +315,8 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   ctx.log(`  pg-boss "${config.key}": ${config.workers} worker(s) × batchSize ${config.batchSize}, polling ${config.pollingIntervalSeconds} s${config.notifyAfterBatch ? ', notifyWorker after each batch' : ''}…`);
   // Done when pg-boss has ended every job (it completes a batch after the handler resolves, without waiting for it).
   const deadline = Date.now() + 300_000;
-  let bossCompleted = 0;
-  let bossFailed = 0;
+  let bossCompleted: number;
+  let bossFailed: number;
   for (;;) {
     const { rows: [row] } = await db.query<{ completed: number; failed: number }>(
       `SELECT count(*) FILTER (WHERE state = 'completed')::int AS completed, count(*) FILTER (WHERE state = 'failed')::int AS failed FROM ${PGBOSS_SCHEMA}.job WHERE name = $1`,

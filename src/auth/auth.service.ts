@@ -71,6 +71,6 @@ export class AuthService {
   }
 }
 
-export function summarise(user: User): UserSummaryDto {
+function summarise(user: User): UserSummaryDto {
   return { id: user.id, username: user.username, email: user.email, isSuperadmin: user.isSuperadmin };
 }

@@ -3,9 +3,9 @@ import * as argon2 from 'argon2';
 import { AuthException } from './auth-errors';
 
 /** Hashes at once: argon2id takes about 64 MiB and a core's third of a second each. */
-export const MAX_CONCURRENT_HASHES = 2;
+const MAX_CONCURRENT_HASHES = 2;
 /** Hashes waiting for a turn; beyond them a login is answered 429 at once (a flood must not starve the service). */
-export const MAX_WAITING_HASHES = 8;
+const MAX_WAITING_HASHES = 8;
 
 /**
  * argon2id with the library's recommended defaults, at most MAX_CONCURRENT_HASHES at a time and

@@ -1,4 +1,5 @@
 /** A NUL (PostgreSQL cannot store it in text) or a lone UTF-16 surrogate (no character at all; stored, it would become U+FFFD). */
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters it looks for
 const UNSTORABLE_CHARACTER = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function holdsUnstorableCharacter(text: string): boolean {

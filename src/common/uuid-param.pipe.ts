@@ -4,7 +4,7 @@ import { RequestValidationException } from './errors/app.exception';
 
 /** A route parameter that must be a UUID: a 400 naming the parameter otherwise. */
 @Injectable()
-export class UuidParamPipe implements PipeTransform<unknown, string> {
+class UuidParamPipe implements PipeTransform<unknown, string> {
   constructor(private readonly name: string) {}
 
   transform(value: unknown): string {

@@ -3,7 +3,7 @@ import { FieldError, RequestValidationException } from './errors/app.exception';
 import { holdsUnstorableCharacter } from './unstorable-text';
 
 /** Deeper than any request of this API needs; deep enough input would exhaust the stack of the recursive validators. */
-export const MAX_INPUT_DEPTH = 16;
+const MAX_INPUT_DEPTH = 16;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**

@@ -14,7 +14,7 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toMillisecondList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part.trim()))) : value;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /**
@@ -101,11 +101,15 @@ export class AppConfig {
   @Min(0)
   PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN = 0;
 
+  /**
+   * Requests per second to one PEMS tenant, reads and writes alike, unless the API server sets
+   * its own. Its old name, PEMS_WRITE_SYNC_RATE_LIMIT, is still read (validate-config.ts).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(10000)
-  PEMS_WRITE_SYNC_RATE_LIMIT = 10;
+  PEMS_RATE_LIMIT_PER_SECOND = 10;
 
   @Type(() => Number)
   @IsInt()
@@ -233,4 +237,7 @@ export class AppConfig {
 
   /** Filled in by loadAppConfig: true when no DATABASE_URL is given and the embedded PostgreSQL serves. */
   readonly embeddedDatabase: boolean;
+
+  /** Filled in by validateConfig: one line for each variable set under its old name, logged once at boot. */
+  readonly deprecations: string[];
 }

@@ -12,6 +12,12 @@ export class ConfigValidationError extends Error {
 
 const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE', 'API_DOCS', 'METRICS_TOKEN', 'TRUST_PROXY']));
 
+/** Variables renamed because their old name misled; the old name is still read, with a warning. */
+const RENAMED: Record<string, keyof AppConfig> = {
+  // It limits every PEMS request of a tenant, the reads of read sync too, not only write sync's.
+  PEMS_WRITE_SYNC_RATE_LIMIT: 'PEMS_RATE_LIMIT_PER_SECOND',
+};
+
 /**
  * Turns the environment into a typed AppConfig, or throws one error that lists every bad
  * variable with what is wrong with it. Empty strings count as unset, as in a .env file
@@ -20,10 +26,11 @@ const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'J
 export function validateConfig(env: NodeJS.ProcessEnv): AppConfig {
   const relevant: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (SETTINGS.has(key) && value !== undefined && value.trim() !== '') relevant[key] = value.trim();
+    if ((SETTINGS.has(key) || key in RENAMED) && value !== undefined && value.trim() !== '') relevant[key] = value.trim();
   }
-  const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
-  const problems = validateSync(config, { skipMissingProperties: false }).flatMap((error) => describe(error, relevant));
+  const { settings, givenAs, problems, deprecations } = readRenamed(relevant);
+  const config = plainToInstance(AppConfig, settings, { exposeDefaultValues: true });
+  problems.push(...validateSync(config, { skipMissingProperties: false }).flatMap((error) => describe(error, settings, givenAs)));
 
   if (config.NODE_ENV === 'production') {
     if (!config.JWT_SECRET) problems.push('JWT_SECRET is required when NODE_ENV=production');
@@ -36,14 +43,41 @@ export function validateConfig(env: NodeJS.ProcessEnv): AppConfig {
   for (const problem of readAllowedHosts(config.PEMS_ALLOWED_HOSTS).problems) problems.push(`PEMS_ALLOWED_HOSTS: ${problem}`);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
-  Object.assign(config, { embeddedDatabase: !config.DATABASE_URL });
+  Object.assign(config, { embeddedDatabase: !config.DATABASE_URL, deprecations });
   return config;
 }
 
-function describe(error: ValidationError, raw: Record<string, string>): string[] {
+/**
+ * Moves each variable set under its old name to its new one. Both names set to different
+ * values is refused: either could be the one meant, and a rate limit guessed wrong either
+ * floods PEMS or starves the sync.
+ */
+function readRenamed(relevant: Record<string, string>) {
+  const settings = { ...relevant };
+  const givenAs: Record<string, string> = {};
+  const problems: string[] = [];
+  const deprecations: string[] = [];
+  for (const [old, current] of Object.entries(RENAMED)) {
+    const value = settings[old];
+    if (value === undefined) continue;
+    delete settings[old];
+    deprecations.push(`${old} is deprecated and will be removed: set ${current} instead`);
+    if (settings[current] === undefined) {
+      settings[current] = value;
+      givenAs[current] = old;
+    } else if (settings[current] !== value) {
+      problems.push(`${old} (the old name of ${current}) and ${current} are both set, to different values: set ${current} only`);
+    }
+  }
+  return { settings, givenAs, problems, deprecations };
+}
+
+/** A problem names the variable as the operator set it, the old name included. */
+function describe(error: ValidationError, raw: Record<string, string>, givenAs: Record<string, string>): string[] {
+  const name = givenAs[error.property] ?? error.property;
   const given = raw[error.property];
-  const shown = given === undefined ? '' : ` (got "${shownValue(error.property, given)}")`;
-  return Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}${shown}`);
+  const shown = given === undefined ? '' : ` (got "${shownValue(name, given)}")`;
+  return Object.values(error.constraints ?? {}).map((message) => `${name}: ${message.split(error.property).join(name)}${shown}`);
 }
 
 /** Secrets are never echoed; a URL keeps its shape with the password masked. */

@@ -8,8 +8,8 @@ import { PemsReadSyncService } from '../read-sync/pems-read-sync.service';
 import { PemsSimulator } from '../pems-simulator/pems-simulator';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 
-export const DEMO_RECORD_COUNT = 500;
-export const DEMO_TENANT = 'DEMO_TENANT';
+const DEMO_RECORD_COUNT = 500;
+const DEMO_TENANT = 'DEMO_TENANT';
 const DEMO_CREDENTIALS = { username: 'demo-pems', password: 'demo-pems-password' };
 
 /**

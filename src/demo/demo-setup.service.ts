@@ -16,7 +16,7 @@ export interface DemoLogin {
   password: string;
 }
 
-export const DEMO_ORGANIZATION = { code: 'DEMO', name: 'Demo Project' };
+const DEMO_ORGANIZATION = { code: 'DEMO', name: 'Demo Project' };
 
 /**
  * Demo mode: on the embedded database, an empty service gets organization DEMO and an

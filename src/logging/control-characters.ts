@@ -1,4 +1,5 @@
 /** Line breaks and other control characters (C0, DEL, C1, the Unicode line and paragraph separators); tab is left alone. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**

@@ -3,8 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
 
-export type SendOutcome = 'success' | 'already_applied' | 'retry' | 'failed' | 'conflict' | 'resend' | 'credentials_rejected';
-
 /**
  * The Prometheus metrics of SPEC §6, on a registry of the app's own. Counters and the
  * latency histogram count what this instance did; the queue gauges are read from the

@@ -120,10 +120,10 @@ export class OrganizationsService {
     return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome };
   }
 
-  /** The tenant's rate limit: its pems_tenants row, else PEMS_WRITE_SYNC_RATE_LIMIT. */
+  /** The tenant's rate limit: its pems_tenants row, else PEMS_RATE_LIMIT_PER_SECOND. */
   private async tenantRate(manager: EntityManager, tenantKey: string): Promise<number> {
     const tenant = await manager.findOne(PemsTenant, { where: { tenantKey } });
-    return tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT;
+    return tenant?.rateLimitPerSecond ?? this.config.PEMS_RATE_LIMIT_PER_SECOND;
   }
 
   /**
@@ -140,7 +140,7 @@ export class OrganizationsService {
     changedBy: ApiServerChangeAuthor | null,
   ): Promise<{ current: number; rate: number }> {
     const tenant = await manager.findOne(PemsTenant, { where: { tenantKey }, lock: { mode: 'pessimistic_write' } });
-    const current = tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT;
+    const current = tenant?.rateLimitPerSecond ?? this.config.PEMS_RATE_LIMIT_PER_SECOND;
     if (wanted === undefined || wanted === current) return { current, rate: current };
     if (changedBy && !changedBy.isSuperadmin) throw OrganizationException.tenantRateForSuperadmin(current);
     await manager.upsert(PemsTenant, { tenantKey, rateLimitPerSecond: wanted, changedBy: changedBy?.id ?? null, changedAt: new Date() }, ['tenantKey']);
@@ -241,6 +241,6 @@ function sameOrigin(a: string, b: string): boolean {
   }
 }
 
-export function toOrganizationDto(organization: Organization): OrganizationDto {
+function toOrganizationDto(organization: Organization): OrganizationDto {
   return { id: organization.id, code: organization.code, name: organization.name, createdAt: organization.createdAt };
 }

@@ -1,8 +1,8 @@
 import { SeededRandom } from './seeded-random';
 
 /** Statuses the simulator can answer instead of doing the work. */
-export const INJECTABLE_STATUSES = [403, 429, 500, 502, 503, 504] as const;
-export type InjectableStatus = (typeof INJECTABLE_STATUSES)[number];
+const INJECTABLE_STATUSES = [403, 429, 500, 502, 503, 504] as const;
+type InjectableStatus = (typeof INJECTABLE_STATUSES)[number];
 
 export interface PemsFaultConfig {
   /** Share (0..1) of requests answered with each status, e.g. `{ 500: 0.1, 503: 0.05, 429: 0.05 }`. */

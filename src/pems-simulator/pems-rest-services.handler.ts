@@ -37,8 +37,8 @@ export interface PemsServiceSettings {
   gridQuirks(): PemsGridQuirks;
 }
 
-export const CONFLICT_ALERT_NAME = 'RecordUpdatedByAnotherUser';
-export const CONFLICT_ALERT_MESSAGE = 'The record has been updated by another user.';
+const CONFLICT_ALERT_NAME = 'RecordUpdatedByAnotherUser';
+const CONFLICT_ALERT_MESSAGE = 'The record has been updated by another user.';
 
 /**
  * The behaviour of PEMS's two endpoints (screen service GET/UPDATE on CUPFA2, grid CUPFAG)

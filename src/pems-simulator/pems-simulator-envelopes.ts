@@ -8,8 +8,8 @@ import { PemsSimulatorError } from './pems-simulator.error';
  * deliberately strict (exact wrappers, exact date form) so the simulator catches a client
  * that drifts from the contract instead of silently accepting it.
  */
-export const SCREEN_NAME = 'CUPFA2';
-export const GRID_NAME = 'CUPFAG';
+const SCREEN_NAME = 'CUPFA2';
+const GRID_NAME = 'CUPFAG';
 
 export interface ErrorAlertBody {
   ErrorAlert: { Name: string; Message: string }[];
@@ -19,7 +19,7 @@ export function errorAlert(name: string, message: string): ErrorAlertBody {
   return { ErrorAlert: [{ Name: name, Message: message }] };
 }
 
-export type ScreenAction = 'GET' | 'UPDATE';
+type ScreenAction = 'GET' | 'UPDATE';
 
 export interface ScreenRequest {
   action: ScreenAction;

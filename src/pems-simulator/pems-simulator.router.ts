@@ -10,7 +10,7 @@ import { PemsTenantAuthenticator, PresentedCredentials, presentedCredentials } f
 import { EventLoopDelayWatch } from './event-loop-delay.watch';
 import { SlidingWindowRateLimiter } from './sliding-window-rate-limiter';
 
-export const CONTROL_PREFIX = '/__sim';
+const CONTROL_PREFIX = '/__sim';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** Answers the control API (`/__sim/...`): method, path below the prefix, query, parsed body. */

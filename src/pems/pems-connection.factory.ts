@@ -31,7 +31,7 @@ export class PemsConnectionFactory {
     if (!server) throw PemsException.noApiServer('active');
     if (options.forWriting && !server.writeEnabled) throw PemsException.noApiServer('write-enabled');
     const tenant = await this.tenants.findOneBy({ tenantKey: server.tenantKey });
-    return { server, connection: this.connect(server, tenant?.rateLimitPerSecond ?? this.config.PEMS_WRITE_SYNC_RATE_LIMIT) };
+    return { server, connection: this.connect(server, tenant?.rateLimitPerSecond ?? this.config.PEMS_RATE_LIMIT_PER_SECOND) };
   }
 
   /** `rateLimitPerSecond`: the tenant's (one value per tenant, pems_tenants). */

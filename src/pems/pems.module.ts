@@ -6,14 +6,14 @@ import { PemsTenant } from '../organizations/entities/pems-tenant.entity';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PemsHostsModule } from '../pems-hosts/pems-hosts.module';
 import { PemsRateLimiter } from './client/pems-rate-limiter';
-import { PemsWriteApiClient } from './client/pems-write-api.client';
+import { PemsClient } from './client/pems.client';
 import { PemsConnectionFactory } from './pems-connection.factory';
 import { PostgresPemsRateLimiter } from './rate-limit/postgres-pems-rate-limiter';
 
 /** How pems-sync speaks to PEMS: the client, the rate limiter every instance shares, an organization's connection. */
 @Module({
   imports: [HttpModule, TypeOrmModule.forFeature([ApiServer, PemsTenant]), OrganizationsModule, PemsHostsModule],
-  providers: [PemsWriteApiClient, PostgresPemsRateLimiter, { provide: PemsRateLimiter, useExisting: PostgresPemsRateLimiter }, PemsConnectionFactory],
-  exports: [PemsWriteApiClient, PemsRateLimiter, PemsConnectionFactory],
+  providers: [PemsClient, PostgresPemsRateLimiter, { provide: PemsRateLimiter, useExisting: PostgresPemsRateLimiter }, PemsConnectionFactory],
+  exports: [PemsClient, PemsRateLimiter, PemsConnectionFactory],
 })
 export class PemsModule {}

@@ -8,7 +8,7 @@ import { ApiServer } from '../organizations/entities/api-server.entity';
 import { PemsErrorCode, PemsException } from '../pems/pems-errors';
 import { PemsReadSyncService } from './pems-read-sync.service';
 
-export const READ_SYNC_JOB = 'pems-read-sync';
+const READ_SYNC_JOB = 'pems-read-sync';
 
 /**
  * With PEMS_READ_SYNC_SCHEDULE set, pulls every organization that has an active PEMS server

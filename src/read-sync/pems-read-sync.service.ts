@@ -6,13 +6,13 @@ import { AppConfig } from '../config/app-config';
 import { escapeControlCharacters } from '../logging/control-characters';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
 import { PemsApiError } from '../pems/client/pems-api.error';
-import { PemsWriteApiClient } from '../pems/client/pems-write-api.client';
+import { PemsClient } from '../pems/client/pems.client';
 import { PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { PemsException } from '../pems/pems-errors';
 import { ReadSyncReportDto, SkippedRecordDto } from './dto/read-sync.dto';
 
 /** Rows asked for per grid page; PEMS may send fewer. */
-export const READ_SYNC_PAGE_SIZE = 500;
+const READ_SYNC_PAGE_SIZE = 500;
 /** Namespace of the per-organization advisory lock that keeps two read syncs of one organization apart. */
 const READ_SYNC_LOCK_NAMESPACE = 727_150_002;
 
@@ -44,7 +44,7 @@ export class PemsReadSyncService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly connections: PemsConnectionFactory,
-    private readonly client: PemsWriteApiClient,
+    private readonly client: PemsClient,
     private readonly mirror: PfaMirrorService,
   ) {}
 
@@ -67,7 +67,7 @@ export class PemsReadSyncService {
 
   private async pull(
     organizationId: string,
-    connection: Parameters<PemsWriteApiClient['listRecordsPage']>[0],
+    connection: Parameters<PemsClient['listRecordsPage']>[0],
     confirmDeletions: boolean,
   ): Promise<ReadSyncReportDto> {
     const [{ started }] = await this.dataSource.query('SELECT now() AS started');

@@ -1,5 +1,4 @@
-export const SYNC_EVENT_TYPES = ['sync.processing', 'sync.completed', 'sync.failed', 'conflict.created', 'conflict.resolved'] as const;
-export type SyncEventType = (typeof SYNC_EVENT_TYPES)[number];
+type SyncEventType = 'sync.processing' | 'sync.completed' | 'sync.failed' | 'conflict.created' | 'conflict.resolved';
 
 /** What happened to one modification or conflict; small, so that it fits a NOTIFY payload. */
 export interface SyncEvent {

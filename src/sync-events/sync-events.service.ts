@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PgListenerService } from '../database/pg-listener.service';
 import { SyncEvent } from './sync-event';
 
-export const SYNC_EVENTS_CHANNEL = 'pems_sync_events';
+const SYNC_EVENTS_CHANNEL = 'pems_sync_events';
 const MAX_DETAIL_LENGTH = 500;
 
 /**

@@ -111,7 +111,7 @@ export class UsersService {
   }
 }
 
-export function toMemberDto(user: User, membership: UserOrganization): MemberDto {
+function toMemberDto(user: User, membership: UserOrganization): MemberDto {
   return {
     userId: user.id,
     username: user.username,

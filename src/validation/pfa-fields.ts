@@ -45,7 +45,6 @@ export const PFA_FIELDS = Object.fromEntries(
   PFA_FIELD_NAMES.map((name) => [name, { ...PEMS_PFA_FIELDS[name], editable: EDITABLE[name] }]),
 ) as PfaFieldCatalogue;
 
-export const EDITABLE_PFA_FIELDS = PFA_FIELD_NAMES.filter((name) => PFA_FIELDS[name].editable);
 
 /** A modification's changes or base values: field -> value. Keys are unchecked until validated. */
 export type PfaChanges = Record<string, unknown>;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isPfaFieldName, PFA_FIELDS, PfaData, PfaFieldDefinition, PfaFieldName, PfaValue, pfaValuesEqual } from './pfa-fields';
 import { PfaValidationCode, PfaValidationError } from './pfa-validation-error';
 
-export const MAX_TEXT_LENGTH = 255;
+const MAX_TEXT_LENGTH = 255;
 
 const DATE_PAIRS: ReadonlyArray<readonly [PfaFieldName, PfaFieldName]> = [
   ['originalStart', 'originalEnd'],

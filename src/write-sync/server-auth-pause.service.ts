@@ -6,11 +6,12 @@ import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
 
 /**
- * How long one look at a server's pause serves the sends that follow. A send that slips
+ * How long one look at a server's pause for rejected credentials (not a tenant's Retry-After
+ * pause, which the rate limiter keeps) serves the sends that follow. A send that slips
  * through in that time meets PEMS's 401 and is handed back to wait, costing no retry; this
  * instance's own 401s and successes count at once.
  */
-const PAUSE_LOOK_MAX_AGE_MS = 100;
+const CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS = 100;
 
 /**
  * The only writer of an API server's credentials pause (api_servers.auth_failed_at,
@@ -60,11 +61,11 @@ export class ServerAuthPauseService {
     return newly;
   }
 
-  /** Whether the organization's server is paused for rejected credentials, as seen at most PAUSE_LOOK_MAX_AGE_MS ago. */
+  /** Whether the organization's server is paused for rejected credentials, as seen at most CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS ago. */
   async isPaused(organizationId: string): Promise<boolean> {
     const asked = performance.now();
     const last = this.looks.get(organizationId);
-    if (last && asked - last.at <= PAUSE_LOOK_MAX_AGE_MS) return last.paused;
+    if (last && asked - last.at <= CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS) return last.paused;
     const paused = await this.lookups.call(organizationId, undefined);
     if ((this.looks.get(organizationId)?.at ?? -Infinity) < asked) this.looks.set(organizationId, { paused, at: asked });
     return paused;

@@ -3,7 +3,7 @@ import { SyncMetricsService } from '../metrics/sync-metrics.service';
 import { PemsApiError } from '../pems/client/pems-api.error';
 import { PemsConnection, PemsRecord } from '../pems/client/pems-client.types';
 import { PemsRateLimiter } from '../pems/client/pems-rate-limiter';
-import { PemsWriteApiClient } from '../pems/client/pems-write-api.client';
+import { PemsClient } from '../pems/client/pems.client';
 import { OrganizationConnection, PemsConnectionFactory } from '../pems/pems-connection.factory';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaData } from '../validation/pfa-fields';
@@ -42,7 +42,7 @@ export class WriteItemProcessor {
   private readonly logger = new Logger('PemsWriteSync');
 
   constructor(
-    private readonly client: PemsWriteApiClient,
+    private readonly client: PemsClient,
     private readonly connections: PemsConnectionFactory,
     private readonly rateLimiter: PemsRateLimiter,
     private readonly conflictCheck: WriteConflictCheck,

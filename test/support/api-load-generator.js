@@ -35,7 +35,7 @@ async function client(index) {
       const response = await fetch(`${base}${path}`, { headers });
       await response.arrayBuffer();
       statuses[response.status] = (statuses[response.status] || 0) + 1;
-    } catch (error) {
+    } catch {
       statuses.error = (statuses.error || 0) + 1;
     }
     latencies.push(performance.now() - sent);

@@ -177,7 +177,7 @@ export const ENDPOINTS: Endpoint[] = [
       username: 'svc-pems',
       password: 'a-new-pems-password',
       writeEnabled: true,
-      // The tenant's current rate (PEMS_WRITE_SYNC_RATE_LIMIT): an organization admin may send it back, not change it.
+      // The tenant's current rate (PEMS_RATE_LIMIT_PER_SECOND): an organization admin may send it back, not change it.
       rateLimitPerSecond: 10,
       fieldMap: { monthlyRate: 'PFS_F_MONTHLYRATE' },
     }),

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 
-export const MAX_PAGE_SIZE = 500;
+const MAX_PAGE_SIZE = 500;
 
 /** `page` from 1 and `pageSize` (default 50, at most 500), as every list of SPEC §6 takes them. */
 export class PaginationQueryDto {

@@ -48,7 +48,7 @@ export class UpsertApiServerDto {
 
   /**
    * Requests per second the server's PEMS tenant allows, one value for the tenant whichever
-   * organizations use it (PEMS_WRITE_SYNC_RATE_LIMIT until set). Only a superadmin changes it; an
+   * organizations use it (PEMS_RATE_LIMIT_PER_SECOND until set). Only a superadmin changes it; an
    * organization admin may send the current value back (403 for another). Left out: unchanged.
    */
   @IsOptional()

@@ -45,7 +45,7 @@ export class ApiServer {
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive: boolean;
 
-  /** Null: PEMS_WRITE_SYNC_RATE_LIMIT applies. */
+  /** Null: PEMS_RATE_LIMIT_PER_SECOND applies. */
   @Column({ name: 'rate_limit_per_second', type: 'integer', nullable: true })
   rateLimitPerSecond: number | null;
 

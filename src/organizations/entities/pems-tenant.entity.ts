@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * A PEMS tenant's settings, one row per tenant (pemsTenantKey), whichever organizations use it:
  * its rate limit, set by a superadmin or the seed. A tenant without a row runs at
- * PEMS_WRITE_SYNC_RATE_LIMIT.
+ * PEMS_RATE_LIMIT_PER_SECOND.
  */
 @Entity('pems_tenants')
 export class PemsTenant {

@@ -17,7 +17,7 @@ export interface PemsApiErrorDetails {
   errorName?: string | null;
 }
 
-/** Every failure of PemsWriteApiClient. The message never carries credentials. */
+/** Every failure of PemsClient. The message never carries credentials. */
 export class PemsApiError extends Error {
   readonly kind: PemsErrorKind;
   readonly status: number | null;
@@ -31,9 +31,5 @@ export class PemsApiError extends Error {
     this.status = details.status ?? null;
     this.retryAfterMs = details.retryAfterMs ?? null;
     this.errorName = details.errorName ?? null;
-  }
-
-  get retryable(): boolean {
-    return this.kind === 'retryable';
   }
 }

@@ -3,8 +3,8 @@ import { PFA_FIELD_NAMES, PfaData, PfaFieldName, isPfaFieldName } from '../../va
 import { PemsValueEncodeError, PemsWireValue, encodePfaValue } from './pems-value.codec';
 
 /** The request bodies of PEMS_CONTRACT.md, built exactly as written there. */
-export const PEMS_SCREEN_NAME = 'CUPFA2';
-export const PEMS_GRID_NAME = 'CUPFAG';
+const PEMS_SCREEN_NAME = 'CUPFA2';
+const PEMS_GRID_NAME = 'CUPFAG';
 
 interface ScreenPair {
   USERDEFINEDSCREENFIELDNAME: string;

@@ -6,7 +6,7 @@ import { PemsErrorKind } from './pems-api.error';
  * Maps PEMS's answers and network failures to how the worker treats them
  * (PEMS_CONTRACT.md, Errors; SPEC §7).
  */
-export const VERSION_CONFLICT_ALERT = 'RecordUpdatedByAnotherUser';
+const VERSION_CONFLICT_ALERT = 'RecordUpdatedByAnotherUser';
 const VERSION_CONFLICT_MESSAGE = /updated by another user/i;
 
 export interface ErrorAlert {

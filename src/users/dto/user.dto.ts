@@ -3,7 +3,7 @@ import { PERMISSIONS, Permission } from '../../auth/entities/user-organization.e
 import { IsUncommonPassword } from './is-uncommon-password.validator';
 
 /** The shortest password accepted. */
-export const MIN_PASSWORD_LENGTH = 12;
+const MIN_PASSWORD_LENGTH = 12;
 
 export class PermissionsDto {
   /** The permissions held in the organization; an empty list keeps the membership with no rights. */

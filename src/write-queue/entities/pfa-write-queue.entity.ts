@@ -7,7 +7,7 @@ export type QueueStatus = (typeof QUEUE_STATUSES)[number];
 
 /**
  * One write to PEMS waiting, in flight or done. The indexes (claim order, one live item per
- * modification, lease expiry) are declared in the migration, where their partial predicates live.
+ * modification) are declared in the migrations, where their partial predicates live.
  */
 @Entity('pfa_write_queue')
 export class PfaWriteQueueItem {

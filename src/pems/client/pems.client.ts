@@ -44,8 +44,8 @@ function label(call: CallLabel): string {
  * whether to retry, give up, handle a version conflict or pause the server.
  */
 @Injectable()
-export class PemsWriteApiClient {
-  private readonly logger = new Logger(PemsWriteApiClient.name);
+export class PemsClient {
+  private readonly logger = new Logger(PemsClient.name);
 
   constructor(
     private readonly http: HttpService,
@@ -99,16 +99,6 @@ export class PemsWriteApiClient {
       this.logger.warn(`${label(call)}: dropped ${page.rows.length - records.length} row(s) of another organization than ${conn.organizationCode}`);
     }
     return { records, total: page.total, nextCursor: page.nextCursor };
-  }
-
-  /** Every page from the start, following NEXTCURSORPOSITION. */
-  async *listRecordPages(conn: PemsConnection, pageSize: number): AsyncGenerator<PemsRecordPage> {
-    let cursor: number | null = 0;
-    while (cursor !== null) {
-      const page: PemsRecordPage = await this.listRecordsPage(conn, cursor, pageSize);
-      yield page;
-      cursor = page.nextCursor;
-    }
   }
 
   private async post(conn: PemsConnection, path: string, envelope: unknown, call: CallLabel, beforeSend?: () => Promise<void>): Promise<unknown> {

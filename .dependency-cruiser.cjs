@@ -1,0 +1,105 @@
+/**
+ * Which module may import which, checked in CI by `npm run depcruise`. Each rule says why it
+ * exists. Today's breaches are listed in .dependency-cruiser-known-violations.json (`npm run
+ * depcruise:baseline` writes it) so that only a new one fails; shrink that list as the
+ * refactors land, never grow it by hand.
+ *
+ * Cycles are checked between files (no-circular) and between folders (no-circular-folders).
+ * The folder rule only warns for now: the known-violations file holds file-level breaches
+ * only (dependency-cruiser 17 does not soften folder ones), so it turns into an error once
+ * today's folder cycles are gone. It also compares folders directory by directory: src/pfa
+ * and src/pfa/entities are two folders, so a cycle between two features that passes through
+ * an entities/ or dto/ subfolder (write-sync -> pfa/entities, pfa -> write-sync) escapes it.
+ * The layering rules below catch such a cycle when it crosses the core, the PEMS client, the
+ * simulator or validation; between two features it shows in `npm run arch:graph`, the
+ * folder graph that docs/architecture.md draws, one node per feature.
+ *
+ * tsPreCompilationDeps: an `import type` counts too; a type shared across a boundary couples
+ * the two sides as much as a value does.
+ */
+const CORE = '^src/(config|database|common|logging|auth)/';
+const SIMULATOR = '^src/(pems/simulator|pems-simulator)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment:
+        'Files that import each other can be neither understood, tested nor moved apart; in Nest such providers resolve only through forwardRef. ' +
+        'One owner per state means the owner is imported by its users, never the other way round.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-circular-folders',
+      severity: 'warn',
+      comment:
+        'A cycle between folders is a cycle between modules even when no two files import each other: neither module can be ' +
+        'understood or changed without the other, and it says one of them does work that belongs to the other.',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-imports-no-feature',
+      severity: 'error',
+      comment:
+        'config, database, common, logging and auth are what every feature builds on. A core file that imports a feature makes every feature ' +
+        'depend on every other through it, and the core can no longer be booted or tested alone.',
+      from: { path: CORE },
+      to: { path: '^src/', pathNot: CORE },
+    },
+    {
+      name: 'pems-client-knows-no-write-sync',
+      severity: 'error',
+      comment:
+        'The PEMS client and its rate limiter make every PEMS call, for read sync, write sync, the tests and the bench alike. ' +
+        'Knowing the write queue or conflicts would tie all of them to one caller and its states.',
+      from: { path: '^src/pems/(client|rate-limit)/' },
+      to: { path: '^src/(write-sync|conflicts)/' },
+    },
+    {
+      name: 'validation-no-database',
+      severity: 'error',
+      comment:
+        'Validation is rules over field values, run by the API, the seed and the simulator alike, and unit-tested without PostgreSQL. ' +
+        'Database code there would hide I/O inside a check.',
+      from: { path: '^src/validation/' },
+      to: { path: ['^src/database/', '^src/[^/]+/entities/', '^node_modules/(typeorm|pg|@types/pg|@nestjs/typeorm)/'] },
+    },
+    {
+      name: 'simulator-only-field-map',
+      severity: 'error',
+      comment:
+        'The PEMS simulator stands in for the real PEMS in tests, the bench and demo mode. It may know the PEMS contract (the field map) ' +
+        "and nothing of the app: importing the code it checks would let it share that code's mistakes, and tie it to the app it must run without.",
+      from: { path: SIMULATOR },
+      to: { path: '^src/', pathNot: [SIMULATOR, '^src/pems/pems-field-map\\.ts$', '^src/pems-contract/'] },
+    },
+    {
+      name: 'controllers-no-datasource',
+      severity: 'error',
+      comment:
+        'A controller turns HTTP into a call to the service that owns the state. A controller holding a DataSource or a repository writes ' +
+        "state behind its owner's back, past the guarded transitions.",
+      from: { path: '\\.controller\\.ts$' },
+      to: { path: '^node_modules/(typeorm|@nestjs/typeorm)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|coverage|\\.data|logs|bench/logs)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'default', 'types'],
+      mainFields: ['main', 'types', 'typings'],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};
