@@ -1,18 +1,13 @@
 /**
  * Which module may import which, checked in CI by `npm run depcruise`. Each rule says why it
- * exists. Today's breaches are listed in .dependency-cruiser-known-violations.json (`npm run
- * depcruise:baseline` writes it) so that only a new one fails; shrink that list as the
- * refactors land, never grow it by hand.
+ * exists. There are no exceptions: a breach fails CI.
  *
- * Cycles are checked between files (no-circular) and between folders (no-circular-folders).
- * The folder rule only warns for now: the known-violations file holds file-level breaches
- * only (dependency-cruiser 17 does not soften folder ones), so it turns into an error once
- * today's folder cycles are gone. It also compares folders directory by directory: src/pfa
- * and src/pfa/entities are two folders, so a cycle between two features that passes through
- * an entities/ or dto/ subfolder (write-sync -> pfa/entities, pfa -> write-sync) escapes it.
- * The layering rules below catch such a cycle when it crosses the core, the PEMS client, the
- * simulator or validation; between two features it shows in `npm run arch:graph`, the
- * folder graph that docs/architecture.md draws, one node per feature.
+ * Cycles are checked between files (no-circular) and between modules (no-circular-folders).
+ * `npm run depcruise` runs the rules twice: over every file, and over src/ collapsed to one
+ * node per module (src/<module>, and src/pems/<part>), where no-circular-folders finds a cycle
+ * between two modules even when it passes through their entities/ or dto/ subfolders and no
+ * two files import each other. That collapsed graph is the one docs/architecture.md draws
+ * (`npm run arch:graph`).
  *
  * tsPreCompilationDeps: an `import type` counts too; a type shared across a boundary couples
  * the two sides as much as a value does.
@@ -34,7 +29,7 @@ module.exports = {
     },
     {
       name: 'no-circular-folders',
-      severity: 'warn',
+      severity: 'error',
       comment:
         'A cycle between folders is a cycle between modules even when no two files import each other: neither module can be ' +
         'understood or changed without the other, and it says one of them does work that belongs to the other.',

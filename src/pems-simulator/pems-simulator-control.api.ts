@@ -1,5 +1,5 @@
-import type { PemsSimulator } from './pems-simulator';
 import { PemsFaultConfig } from './pems-fault.injector';
+import { PemsSimulatorControls } from './pems-simulator-controls';
 import { PemsSimulatorError } from './pems-simulator.error';
 import { ControlApiHandler } from './pems-simulator.router';
 import { PemsGridQuirks, SimulatorAnswer } from './pems-rest-services.handler';
@@ -51,10 +51,10 @@ const noContent: SimulatorAnswer = { status: 204, body: undefined };
 /**
  * The simulator's control API under `/__sim` (JSON, no auth): seeding, editing records as
  * another PEMS user, faults, limits, settings and the request log. Each route calls the
- * PemsSimulator method of the same name, so HTTP and in-process callers get the same thing.
+ * PemsSimulatorControls method of the same name, so HTTP and in-process callers get the same thing.
  */
 export class PemsSimulatorControlApi implements ControlApiHandler {
-  constructor(private readonly simulator: PemsSimulator) {}
+  constructor(private readonly simulator: PemsSimulatorControls) {}
 
   handle(method: string, path: string, query: URLSearchParams, rawBody: unknown): SimulatorAnswer {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);

@@ -8,6 +8,7 @@ import { PemsRequestLog, PemsRequestLogEntry, preciseNow } from './pems-request.
 import { PemsGridQuirks, PemsRestServicesHandler } from './pems-rest-services.handler';
 import { SeedOptions, generateSeedRecords } from './pems-seed-data';
 import { PemsSimulatorControlApi } from './pems-simulator-control.api';
+import { PemsSimulatorControls } from './pems-simulator-controls';
 import { PemsSimulatorError } from './pems-simulator.error';
 import { PemsSimulatorRouter } from './pems-simulator.router';
 import { PemsSimulatorCredentials, PemsTenantAuthenticator } from './pems-tenant.authenticator';
@@ -58,7 +59,7 @@ export interface PemsSimulatorAddress {
  * a control API under `/__sim`. Tests and the app's demo mode run it in-process; `npm run
  * pems:sim` runs it standalone. The methods below are what the control API calls.
  */
-export class PemsSimulator {
+export class PemsSimulator implements PemsSimulatorControls {
   private readonly basePath: string;
   private readonly store = new PemsRecordStore();
   private readonly log: PemsRequestLog;

@@ -1,6 +1,6 @@
-import { PEMS_PFA_FIELDS, PFA_FIELD_NAMES, PemsFieldDefinition, PemsFieldType, PfaFieldName } from '../pems-contract/pems-pfa-fields';
+import { PEMS_PFA_FIELDS, PFA_FIELD_NAMES, PemsFieldDefinition, PfaFieldName } from '../pems-contract/pems-pfa-fields';
 
-export { PFA_DORS, PFA_FIELD_NAMES, PFA_SOURCES, isPfaFieldName } from '../pems-contract/pems-pfa-fields';
+export { PFA_FIELD_NAMES, isPfaFieldName } from '../pems-contract/pems-pfa-fields';
 export type { PfaData, PfaFieldName, PfaValue } from '../pems-contract/pems-pfa-fields';
 
 /**
@@ -9,8 +9,6 @@ export type { PfaData, PfaFieldName, PfaValue } from '../pems-contract/pems-pfa-
  * PEMS contract's (pems-contract/pems-pfa-fields.ts); what the product adds is `editable`.
  * Validation, the PEMS envelopes and the mirror's typed columns all read from this one list.
  */
-export type PfaFieldType = PemsFieldType;
-
 export interface PfaFieldDefinition extends PemsFieldDefinition {
   readonly editable: boolean;
 }

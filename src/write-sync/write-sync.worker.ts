@@ -118,7 +118,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   /** Before the database closes: claim nothing more, let in-flight items finish (what cannot is reaped after its lease). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.job?.stop();
+    // Not awaited: stop() resolves when the tick in progress ends, and that tick is the run awaited below, after it has been woken to see `stopped`.
+    void this.job?.stop();
     this.cancelWakeUp?.();
     this.wake?.();
     clearInterval(this.heartbeatTimer);

@@ -1,5 +1,4 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { UserOrganization } from './user-organization.entity';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('users')
 export class User {
@@ -25,9 +24,6 @@ export class User {
 
   @Column({ name: 'is_superadmin', type: 'boolean', default: false })
   isSuperadmin: boolean;
-
-  @OneToMany(() => UserOrganization, (membership) => membership.user)
-  memberships?: UserOrganization[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
