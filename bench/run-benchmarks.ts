@@ -79,7 +79,8 @@ function printTable(rows: Row[]): string {
   const headers: Row = { metric: 'metric', value: 'value', target: 'target', met: 'met?' };
   const all = [headers, ...rows];
   const width = (key: keyof Row) => Math.max(...all.map((row) => row[key].length));
-  const line = (row: Row) => `| ${row.metric.padEnd(width('metric'))} | ${row.value.padStart(width('value'))} | ${row.target.padEnd(width('target'))} | ${row.met.padEnd(width('met'))} |`;
+  const line = (row: Row) =>
+    `| ${row.metric.padEnd(width('metric'))} | ${row.value.padStart(width('value'))} | ${row.target.padEnd(width('target'))} | ${row.met.padEnd(width('met'))} |`;
   const rule = `|-${'-'.repeat(width('metric'))}-|-${'-'.repeat(width('value'))}-|-${'-'.repeat(width('target'))}-|-${'-'.repeat(width('met'))}-|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
@@ -91,7 +92,12 @@ function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, 
   const rows: Row[] = [];
   if (drain) {
     rows.push(
-      { metric: `drain: sends/s ÷ limit (${drain.items} items, ${drain.rateLimitPerSecond}/s)`, value: `${round(drain.utilization * 100, 1)}%`, target: '≥ 99%', met: yesNo(drain.utilization >= 0.99) },
+      {
+        metric: `drain: sends/s ÷ limit (${drain.items} items, ${drain.rateLimitPerSecond}/s)`,
+        value: `${round(drain.utilization * 100, 1)}%`,
+        target: '≥ 99%',
+        met: yesNo(drain.utilization >= 0.99),
+      },
       { metric: 'drain: most requests recorded in any 1 s window', value: String(drain.maxRequestsInAnySecond), target: '≤ 10', met: yesNo(drain.maxRequestsInAnySecond <= 10) },
       {
         metric: 'drain: windows of 11 certainly / possibly within 1 s',
@@ -105,8 +111,18 @@ function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, 
   }
   if (pipeline) {
     rows.push(
-      ...pipeline.oursRuns.map((result, index) => ({ metric: `pipeline: our worker, run ${index + 1} (limit lifted)`, value: `${result.itemsPerSecond} items/s`, target: '—', met: '' })),
-      ...pipeline.pgBoss.map((result) => ({ metric: `pipeline: ${result.label}`, value: `${result.itemsPerSecond} items/s`, target: result.diagnostic ? '(diagnostic)' : '—', met: '' })),
+      ...pipeline.oursRuns.map((result, index) => ({
+        metric: `pipeline: our worker, run ${index + 1} (limit lifted)`,
+        value: `${result.itemsPerSecond} items/s`,
+        target: '—',
+        met: '',
+      })),
+      ...pipeline.pgBoss.map((result) => ({
+        metric: `pipeline: ${result.label}`,
+        value: `${result.itemsPerSecond} items/s`,
+        target: result.diagnostic ? '(diagnostic)' : '—',
+        met: '',
+      })),
       ...(pipeline.bestPgBoss === null
         ? []
         : [
@@ -127,7 +143,9 @@ function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, 
               met: '',
             },
           ]),
-      ...(pipeline.ratio === null ? [] : [{ metric: 'pipeline: best ours ÷ best pg-boss baseline', value: `${pipeline.ratio}x`, target: '≥ 1.5x', met: yesNo(pipeline.ratio >= 1.5) }]),
+      ...(pipeline.ratio === null
+        ? []
+        : [{ metric: 'pipeline: best ours ÷ best pg-boss baseline', value: `${pipeline.ratio}x`, target: '≥ 1.5x', met: yesNo(pipeline.ratio >= 1.5) }]),
     );
   }
   if (enqueue) {
@@ -198,7 +216,9 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: database.url, application_name: 'pems-sync-bench-harness' });
   counter.exclude(db);
   await db.connect();
-  const { rows: [pg] } = await db.query<{ version: string; server_version: string }>(`SELECT version(), current_setting('server_version') AS server_version`);
+  const {
+    rows: [pg],
+  } = await db.query<{ version: string; server_version: string }>(`SELECT version(), current_setting('server_version') AS server_version`);
   const { rows: pgSettings } = await db.query<{ name: string; setting: string; unit: string | null }>(
     `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'jit', 'max_connections', 'synchronous_commit', 'effective_cache_size')`,
   );
@@ -220,7 +240,9 @@ async function main(): Promise<void> {
     logLimit: 200_000,
     watchArrivalDelay: true,
   });
-  const { rows: [{ pid: backendPid }] } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const {
+    rows: [{ pid: backendPid }],
+  } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const postmasterPid = postmasterOf(backendPid);
   setResourceTargets({ postmasterPid, simulatorPid: simulator.mode === 'child' ? simulator.pid : null });
   log(`PEMS simulator: ${simulator.mode === 'child' ? `child process ${simulator.pid}` : 'in this process'}, ${simulator.baseUrl}`);
@@ -268,7 +290,12 @@ async function main(): Promise<void> {
     if (phases.has('pipeline')) {
       log('\n[2/4] Pipeline with the rate limit lifted, against pg-boss 10');
       try {
-        pipeline = await runPipeline(ctx, app, settings.pipelineItems, settings.pgBossConfigs.map((key) => PGBOSS_CONFIGS[key]));
+        pipeline = await runPipeline(
+          ctx,
+          app,
+          settings.pipelineItems,
+          settings.pgBossConfigs.map((key) => PGBOSS_CONFIGS[key]),
+        );
       } catch (error) {
         errors.pipeline = (error as Error).stack ?? String(error);
         log(`  pipeline failed: ${(error as Error).message}`);
@@ -309,7 +336,9 @@ async function main(): Promise<void> {
   const table = buildTable(drain, pipeline, enqueue, scale);
   const durationSeconds = round((Date.now() - started) / 1000, 1);
   const loadAtEnd = loadavg().map((value) => round(value, 2));
-  log(`\nResults (${durationSeconds} s; load average at start ${loadAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}; app log ${LOG_FILE}: ${logger.counts.warn} warnings, ${logger.counts.error} errors)\n`);
+  log(
+    `\nResults (${durationSeconds} s; load average at start ${loadAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}; app log ${LOG_FILE}: ${logger.counts.warn} warnings, ${logger.counts.error} errors)\n`,
+  );
   log(printTable(table));
   for (const [phase, error] of Object.entries(errors)) log(`\n${phase} FAILED: ${error}`);
   await logger.close();

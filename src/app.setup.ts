@@ -15,9 +15,7 @@ const API_PREFIX = 'api';
 function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('pems-sync')
-    .setDescription(
-      'Keeps equipment forecast (PFA) records in step with PEMS (HxGN EAM). Log in with POST /api/auth/login, then "Authorize" with the accessToken.',
-    )
+    .setDescription('Keeps equipment forecast (PFA) records in step with PEMS (HxGN EAM). Log in with POST /api/auth/login, then "Authorize" with the accessToken.')
     .setVersion(process.env.npm_package_version ?? '0.1.0')
     // package.json says UNLICENSED: the service is not published under an open-source licence.
     .setLicense('Proprietary (UNLICENSED)', 'https://docs.npmjs.com/cli/configuring-npm/package-json#license')

@@ -152,7 +152,14 @@ describe('admin endpoints (e2e)', () => {
     });
 
     it('validates the field map: PFA field names to PEMS field names', async () => {
-      for (const fieldMap of [{ colour: 'PFS_F_COLOUR' }, { monthlyRate: '' }, { monthlyRate: 'PFS F RATE' }, { monthlyRate: 42 }, { monthlyRate: 'X'.repeat(65) }, ['monthlyRate']]) {
+      for (const fieldMap of [
+        { colour: 'PFS_F_COLOUR' },
+        { monthlyRate: '' },
+        { monthlyRate: 'PFS F RATE' },
+        { monthlyRate: 42 },
+        { monthlyRate: 'X'.repeat(65) },
+        ['monthlyRate'],
+      ]) {
         const response = await put({ ...basic, fieldMap }).expect(400);
         const fields = new Set(response.body.errors.map((error: { field: string }) => error.field));
         expect({ fieldMap, fields: [...fields] }).toEqual({ fieldMap, fields: ['fieldMap'] });
@@ -189,14 +196,22 @@ describe('admin endpoints (e2e)', () => {
     it('answers 409 to a username that is taken, and creates nothing', async () => {
       await http().post('/api/admin/users').set('Authorization', as(rioAdmin)).send(newUser()).expect(201);
       const before = await snapshotDatabase(testApp.dataSource);
-      const response = await http().post('/api/admin/users').set('Authorization', as(rioAdmin)).send({ ...newUser(), email: 'other@example.com', password: 'another-password' }).expect(409);
+      const response = await http()
+        .post('/api/admin/users')
+        .set('Authorization', as(rioAdmin))
+        .send({ ...newUser(), email: 'other@example.com', password: 'another-password' })
+        .expect(409);
       expect(response.body.code).toBe('USER_EXISTS');
       expect(await snapshotDatabase(testApp.dataSource)).toEqual(before);
       await http().post('/api/auth/login').send({ username: 'carla', password: 'another-password' }).expect(401);
     });
 
     it('refuses short passwords and unknown permissions with the fields named', async () => {
-      const response = await http().post('/api/admin/users').set('Authorization', as(rioAdmin)).send({ ...newUser(), password: 'short', permissions: ['perm_Read', 'perm_God'] }).expect(400);
+      const response = await http()
+        .post('/api/admin/users')
+        .set('Authorization', as(rioAdmin))
+        .send({ ...newUser(), password: 'short', permissions: ['perm_Read', 'perm_God'] })
+        .expect(400);
       expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['password', 'permissions']);
       expect(await testApp.dataSource.query("SELECT count(*)::int AS count FROM users WHERE username = 'carla'")).toEqual([{ count: 0 }]);
     });

@@ -56,7 +56,10 @@ describe('auth (e2e)', () => {
     const { user, token } = await fixtures.user('alice');
     await http().get('/api/auth/me').expect(401);
     await http().get('/api/auth/me').set('Authorization', 'Bearer not-a-jwt').expect(401);
-    await http().get('/api/auth/me').set('Authorization', `Basic ${Buffer.from('alice:x').toString('base64')}`).expect(401);
+    await http()
+      .get('/api/auth/me')
+      .set('Authorization', `Basic ${Buffer.from('alice:x').toString('base64')}`)
+      .expect(401);
     const forged = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     await http().get('/api/auth/me').set('Authorization', `Bearer ${forged}`).expect(401);
 

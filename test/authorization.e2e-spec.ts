@@ -42,7 +42,10 @@ describe('authorization matrix (e2e)', () => {
     return {
       context,
       outsider: await fixtures.user('outsider', [[b, [...PERMISSIONS]]]),
-      lacking: await fixtures.user('lacking', [[a, allBut], [b, [...PERMISSIONS]]]),
+      lacking: await fixtures.user('lacking', [
+        [a, allBut],
+        [b, [...PERMISSIONS]],
+      ]),
       holder:
         endpoint.access.kind === 'superadmin'
           ? await fixtures.user('holder', [], { superadmin: true })
@@ -180,12 +183,26 @@ describe('authorization matrix (e2e)', () => {
     it('answers the same 404 for an id that does not exist as for one in another organization, so existence does not leak', async () => {
       const { context } = actors;
       const [hidden, missing] = await Promise.all(
-        [context.otherRecord.id, randomUUID()].map((id) => send(testApp, ENDPOINTS.find((row) => row.route === '/api/pfa/:id')!, context, { params: { id } }).set('Authorization', `Bearer ${actors.outsider.token}`)),
+        [context.otherRecord.id, randomUUID()].map((id) =>
+          send(
+            testApp,
+            ENDPOINTS.find((row) => row.route === '/api/pfa/:id')!,
+            context,
+            { params: { id } },
+          ).set('Authorization', `Bearer ${actors.outsider.token}`),
+        ),
       );
       // The outsider belongs to B, so B's record is theirs; ask as a member of A instead.
       const memberOfA = context.member;
       const [hiddenForA, missingForA] = await Promise.all(
-        [context.otherRecord.id, randomUUID()].map((id) => send(testApp, ENDPOINTS.find((row) => row.route === '/api/pfa/:id')!, context, { params: { id } }).set('Authorization', `Bearer ${memberOfA.token}`)),
+        [context.otherRecord.id, randomUUID()].map((id) =>
+          send(
+            testApp,
+            ENDPOINTS.find((row) => row.route === '/api/pfa/:id')!,
+            context,
+            { params: { id } },
+          ).set('Authorization', `Bearer ${memberOfA.token}`),
+        ),
       );
       expect(hidden.status).toBe(200);
       expect(missing.status).toBe(404);

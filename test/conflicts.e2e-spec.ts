@@ -22,7 +22,12 @@ describe('conflicts (e2e)', () => {
   });
 
   const listConflicts = (query: Record<string, string> = {}) =>
-    h.http().get('/api/pems/conflicts').query({ organizationId: h.rio.id, ...query }).set(h.as()).expect(200);
+    h
+      .http()
+      .get('/api/pems/conflicts')
+      .query({ organizationId: h.rio.id, ...query })
+      .set(h.as())
+      .expect(200);
   const resolve = (conflictId: string, body: Record<string, unknown>, user: TestUser = h.planner) =>
     h.http().post(`/api/pems/conflicts/${conflictId}/resolve`).set(h.as(user)).send(body);
 
@@ -192,7 +197,7 @@ describe('conflicts (e2e)', () => {
   });
 
   describe('resolution', () => {
-    it('use_local: our values are written on PEMS\'s version, PEMS ends with ours, and the resolution is kept on record', async () => {
+    it("use_local: our values are written on PEMS's version, PEMS ends with ours, and the resolution is kept on record", async () => {
       const { modificationId, conflict, pemsVersion } = await makeConflict('PFA-10001', { model: 'Ours wins' }, { model: 'Theirs' });
 
       const response = await resolve(conflict.id, { resolution: 'use_local' }, h.colleague).expect(200);
@@ -289,7 +294,12 @@ describe('conflicts (e2e)', () => {
       expect(h.updates().map((entry) => [entry.recordid, entry.status])).toEqual([[pemsVersion, 200]]);
       expect(h.simulator.getRecord('RIO', pfaId)!.data).toMatchObject({ monthlyRate: merged, model: 'Merged model' });
       const stored = await h.dataSource.getRepository(PfaSyncConflict).findOneByOrFail({ id: conflict.id });
-      expect(stored).toMatchObject({ status: 'resolved', resolution: 'merge', mergedData: { monthlyRate: merged }, appliedChanges: { monthlyRate: merged, model: 'Merged model' } });
+      expect(stored).toMatchObject({
+        status: 'resolved',
+        resolution: 'merge',
+        mergedData: { monthlyRate: merged },
+        appliedChanges: { monthlyRate: merged, model: 'Merged model' },
+      });
     });
 
     it('a resolved conflict cannot be resolved again: 409, nothing sent', async () => {
@@ -303,7 +313,7 @@ describe('conflicts (e2e)', () => {
       expect(stored).toMatchObject({ resolution: 'use_pems', resolvedBy: h.planner.user.id });
     });
 
-    it('two people resolving at once: exactly one wins (200), the other gets 409, and only the winner\'s choice happens', async () => {
+    it("two people resolving at once: exactly one wins (200), the other gets 409, and only the winner's choice happens", async () => {
       const { modificationId, conflict } = await makeConflict('PFA-10004', { model: 'Ours' }, { model: 'Theirs' });
       const [byPlanner, byColleague] = await Promise.all([
         resolve(conflict.id, { resolution: 'use_local' }, h.planner),

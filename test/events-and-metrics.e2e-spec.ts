@@ -18,7 +18,6 @@ import { waitForModifications } from './support/write-sync-helpers';
  * /metrics gives Prometheus the queue and the sends; /health shows the database and the worker.
  */
 
-
 /** Prometheus text as `name{labels}` -> value. */
 function parseMetrics(text: string): Map<string, number> {
   const samples = new Map<string, number>();
@@ -64,7 +63,10 @@ describe('sync events, metrics and health (e2e)', () => {
     oslo = await fixtures.organization('OSLO');
     rioPlanner = await fixtures.user('rio-planner', [[rio, ['perm_Read', 'perm_Edit', 'perm_Sync']]]);
     osloPlanner = await fixtures.user('oslo-planner', [[oslo, ['perm_Read', 'perm_Edit', 'perm_Sync']]]);
-    for (const [organization, planner] of [[rio, rioPlanner], [oslo, osloPlanner]] as const) {
+    for (const [organization, planner] of [
+      [rio, rioPlanner],
+      [oslo, osloPlanner],
+    ] as const) {
       await connectToSimulator(testApp, organization, simulatorUrl);
       await http().post('/api/pems/read-sync').set(as(planner)).send({ organizationId: organization.id }).expect(200);
     }
@@ -92,9 +94,19 @@ describe('sync events, metrics and health (e2e)', () => {
   }
 
   /** PATCH then POST write-sync, as a user does; answers the modification's id. */
-  async function editAndQueue(organization: Organization, user: TestUser, record: PfaRecord, changes: Record<string, unknown>, server = testApp.app.getHttpServer()): Promise<string> {
+  async function editAndQueue(
+    organization: Organization,
+    user: TestUser,
+    record: PfaRecord,
+    changes: Record<string, unknown>,
+    server = testApp.app.getHttpServer(),
+  ): Promise<string> {
     const edited = await request(server).patch(`/api/pfa/${record.id}`).set(as(user)).send({ changes }).expect(201);
-    const queued = await request(server).post('/api/pems/write-sync').set(as(user)).send({ organizationId: organization.id, modificationIds: [edited.body.id] }).expect(200);
+    const queued = await request(server)
+      .post('/api/pems/write-sync')
+      .set(as(user))
+      .send({ organizationId: organization.id, modificationIds: [edited.body.id] })
+      .expect(200);
     expect(queued.body.queuedCount).toBe(1);
     return edited.body.id as string;
   }
@@ -117,7 +129,14 @@ describe('sync events, metrics and health (e2e)', () => {
       const rioEdit = await editAndQueue(rio, rioPlanner, rioRecord, { model: 'LR 9000' });
       const completed = await rioStream.waitFor((event) => event.type === 'sync.completed' && event.data.modificationId === rioEdit, 'sync.completed of the RIO edit');
       expect(completed.data).toEqual(
-        expect.objectContaining({ type: 'sync.completed', organizationId: rio.id, modificationId: rioEdit, pfaId: rioRecord.pfaId, queueItemId: expect.any(String), at: expect.any(String) }),
+        expect.objectContaining({
+          type: 'sync.completed',
+          organizationId: rio.id,
+          modificationId: rioEdit,
+          pfaId: rioRecord.pfaId,
+          queueItemId: expect.any(String),
+          at: expect.any(String),
+        }),
       );
       expect(new Date(completed.data.at).toISOString()).toBe(completed.data.at);
       expect(ofModification(rioEdit)(rioStream)).toEqual(['sync.processing', 'sync.completed']);
@@ -140,7 +159,11 @@ describe('sync events, metrics and health (e2e)', () => {
       const record = await recordOf(rio, 1);
       const before = await scrape();
 
-      const edited = await http().patch(`/api/pfa/${record.id}`).set(as(rioPlanner)).send({ changes: { monthlyRate: 17_250 } }).expect(201);
+      const edited = await http()
+        .patch(`/api/pfa/${record.id}`)
+        .set(as(rioPlanner))
+        .send({ changes: { monthlyRate: 17_250 } })
+        .expect(201);
       const modificationId: string = edited.body.id;
       simulator.changeRecord('RIO', record.pfaId, { monthlyRate: 18_000 });
       await http().post('/api/pems/write-sync').set(as(rioPlanner)).send({ organizationId: rio.id }).expect(200);
@@ -224,8 +247,16 @@ describe('sync events, metrics and health (e2e)', () => {
       const record = await recordOf(rio, 3);
       // Two people's edits of one record: the second waits while the first is being sent (per-record order).
       const colleague = await fixtures.user('rio-colleague', [[rio, ['perm_Read', 'perm_Edit']]]);
-      const first = await http().patch(`/api/pfa/${record.id}`).set(as(rioPlanner)).send({ changes: { model: 'LR 11000' } }).expect(201);
-      const second = await http().patch(`/api/pfa/${record.id}`).set(as(colleague)).send({ changes: { monthlyRate: 21_000 } }).expect(201);
+      const first = await http()
+        .patch(`/api/pfa/${record.id}`)
+        .set(as(rioPlanner))
+        .send({ changes: { model: 'LR 11000' } })
+        .expect(201);
+      const second = await http()
+        .patch(`/api/pfa/${record.id}`)
+        .set(as(colleague))
+        .send({ changes: { monthlyRate: 21_000 } })
+        .expect(201);
       const before = await scrape();
       simulator.setFaults({ latencyMs });
 

@@ -38,7 +38,11 @@ describe('faults during a drain (e2e)', () => {
     const planner: TestUser = await fixtures.user('planner', [[organization, ['perm_Read', 'perm_Edit', 'perm_Sync']]]);
     await connectToSimulator(testApp, organization, baseUrl);
     const records = simulator.listRecords('RIO', 0, count).records;
-    await testApp.app.get(PfaMirrorService).applyMany(organization.id, records.map((record) => ({ pfaId: record.pfaId, version: record.recordid, data: record.data })), 'read_sync');
+    await testApp.app.get(PfaMirrorService).applyMany(
+      organization.id,
+      records.map((record) => ({ pfaId: record.pfaId, version: record.recordid, data: record.data })),
+      'read_sync',
+    );
     const modificationIds: string[] = [];
     const edits = testApp.app.get(PfaModificationsService);
     for (const [index, record] of records.entries()) {

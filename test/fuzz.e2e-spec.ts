@@ -54,37 +54,49 @@ describe('fuzzing every endpoint (e2e)', () => {
 
   it.each(fuzzable.filter((endpoint) => endpoint.body).map((endpoint) => [endpointName(endpoint), endpoint] as const))('%s: arbitrary bodies', async (_name, endpoint) => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(anyValue, fc.dictionary(fc.string({ maxLength: 20 }), anyValue, { maxKeys: 6 })), (body) => expectHarmless(endpoint, { rawBody: JSON.stringify(body) ?? 'null' })),
+      fc.asyncProperty(fc.oneof(anyValue, fc.dictionary(fc.string({ maxLength: 20 }), anyValue, { maxKeys: 6 })), (body) =>
+        expectHarmless(endpoint, { rawBody: JSON.stringify(body) ?? 'null' }),
+      ),
       { numRuns: RUNS, seed: 20261125 },
     );
   });
 
-  it.each(fuzzable.filter((endpoint) => endpoint.body).map((endpoint) => [endpointName(endpoint), endpoint] as const))('%s: a valid body with one field made wrong', async (_name, endpoint) => {
-    const valid = endpoint.body!(context);
-    const fields = Object.keys(valid);
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...fields), anyValue, (field, value) => expectHarmless(endpoint, { rawBody: JSON.stringify({ ...valid, [field]: value }) })),
-      { numRuns: RUNS, seed: 20261126 },
-    );
-  });
+  it.each(fuzzable.filter((endpoint) => endpoint.body).map((endpoint) => [endpointName(endpoint), endpoint] as const))(
+    '%s: a valid body with one field made wrong',
+    async (_name, endpoint) => {
+      const valid = endpoint.body!(context);
+      const fields = Object.keys(valid);
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...fields), anyValue, (field, value) => expectHarmless(endpoint, { rawBody: JSON.stringify({ ...valid, [field]: value }) })),
+        { numRuns: RUNS, seed: 20261126 },
+      );
+    },
+  );
 
   it.each(fuzzable.filter((endpoint) => endpoint.query).map((endpoint) => [endpointName(endpoint), endpoint] as const))('%s: arbitrary query strings', async (_name, endpoint) => {
     const valid = endpoint.query!(context);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.keys(valid)), fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('%00', '%', '[]', 'a&b=c', '-1', '0', '1e9', '500', '501')), (field, value) =>
-        expectHarmless(endpoint, { query: { ...valid, [field]: value } }),
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(valid)),
+        fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('%00', '%', '[]', 'a&b=c', '-1', '0', '1e9', '500', '501')),
+        (field, value) => expectHarmless(endpoint, { query: { ...valid, [field]: value } }),
       ),
       { numRuns: RUNS, seed: 20261127 },
     );
   });
 
-  it.each(fuzzable.filter((endpoint) => endpoint.route.includes(':')).map((endpoint) => [endpointName(endpoint), endpoint] as const))('%s: arbitrary path parameters', async (_name, endpoint) => {
-    const valid = endpoint.params!(context);
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.keys(valid)), fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), fc.uuid(), fc.constantFrom('..', '%2e%2e', ' ', '00000000-0000-0000-0000-000000000000')), (param, value) =>
-        expectHarmless(endpoint, { params: { ...valid, [param]: value } }),
-      ),
-      { numRuns: RUNS, seed: 20261128 },
-    );
-  });
+  it.each(fuzzable.filter((endpoint) => endpoint.route.includes(':')).map((endpoint) => [endpointName(endpoint), endpoint] as const))(
+    '%s: arbitrary path parameters',
+    async (_name, endpoint) => {
+      const valid = endpoint.params!(context);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...Object.keys(valid)),
+          fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), fc.uuid(), fc.constantFrom('..', '%2e%2e', ' ', '00000000-0000-0000-0000-000000000000')),
+          (param, value) => expectHarmless(endpoint, { params: { ...valid, [param]: value } }),
+        ),
+        { numRuns: RUNS, seed: 20261128 },
+      );
+    },
+  );
 });

@@ -47,7 +47,12 @@ describe('malformed requests (e2e)', () => {
     const before = await snapshotDatabase(testApp.dataSource);
     const token = callerFor(endpoint)?.token;
     const response = await send(testApp, endpoint, context, { token, ...malformed.request });
-    const report = (problem: string): Misbehaviour => ({ case: malformed.name, status: response.status, problem, body: response.body?.errors ?? response.body?.code ?? '(a success body)' });
+    const report = (problem: string): Misbehaviour => ({
+      case: malformed.name,
+      status: response.status,
+      problem,
+      body: response.body?.errors ?? response.body?.code ?? '(a success body)',
+    });
 
     if (({} as Record<string, unknown>).polluted !== undefined || ({} as Record<string, unknown>).isSuperadmin !== undefined) {
       return report('Object.prototype was polluted');
@@ -110,7 +115,8 @@ describe('malformed requests (e2e)', () => {
     for (const endpoint of withInput) {
       await cleanDatabase(testApp.dataSource);
       context = await buildCatalogueContext(testApp, fixtures);
-      const caller = endpoint.access.kind === 'superadmin' ? await fixtures.user('root', [], { superadmin: true }) : await fixtures.user('admin', [[context.organization, [...PERMISSIONS]]]);
+      const caller =
+        endpoint.access.kind === 'superadmin' ? await fixtures.user('root', [], { superadmin: true }) : await fixtures.user('admin', [[context.organization, [...PERMISSIONS]]]);
       const response = await send(testApp, endpoint, context, { token: caller.token });
       expect({ endpoint: endpointName(endpoint), status: response.status }).toEqual({ endpoint: endpointName(endpoint), status: endpoint.allowed });
     }
@@ -118,7 +124,10 @@ describe('malformed requests (e2e)', () => {
 
   it('keeps a stored record and its edit exactly as they were after malformed edits', async () => {
     const patch = ENDPOINTS.find((endpoint) => endpoint.method === 'patch' && endpoint.route === '/api/pfa/:id')!;
-    const stored = async () => testApp.dataSource.query('SELECT r.data, r.version, m.changes, m.base_values, m.status FROM pfa_records r JOIN pfa_modification m ON m.record_id = r.id WHERE r.id = $1', [context.record.id]);
+    const stored = async () =>
+      testApp.dataSource.query('SELECT r.data, r.version, m.changes, m.base_values, m.status FROM pfa_records r JOIN pfa_modification m ON m.record_id = r.id WHERE r.id = $1', [
+        context.record.id,
+      ]);
     const before = await stored();
     for (const changes of [
       JSON.parse('{"__proto__": {"monthlyRate": 1}}'),

@@ -57,7 +57,8 @@ describe('OpenAPI document, Swagger UI and health (e2e)', () => {
       if (operation['x-permission'] !== permission) problems.push(`${name} documents x-permission ${operation['x-permission']}, expected ${permission}`);
       if (permission && !operation.responses['403']) problems.push(`${name} does not document its 403`);
       for (const [, parameter] of endpoint.route.matchAll(/:([A-Za-z]+)/g)) {
-        if (!operation.parameters?.some((documented) => documented.in === 'path' && documented.name === parameter)) problems.push(`${name} does not document path parameter ${parameter}`);
+        if (!operation.parameters?.some((documented) => documented.in === 'path' && documented.name === parameter))
+          problems.push(`${name} does not document path parameter ${parameter}`);
       }
       if (endpoint.body && !operation.requestBody) problems.push(`${name} does not document its body`);
     }

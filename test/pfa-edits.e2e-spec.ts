@@ -75,7 +75,7 @@ describe('PFA records and edits (e2e)', () => {
     expect(await modifications()).toHaveLength(0);
   });
 
-  it("folds a second edit by the same user into their pending modification, keeping the first base", async () => {
+  it('folds a second edit by the same user into their pending modification, keeping the first base', async () => {
     const first = await patch(alice, { changes: { monthlyRate: 15000 } }).expect(201);
     const second = await patch(alice, { changes: { monthlyRate: 16000, model: 'LR 1350' } }).expect(201);
     expect(second.body.id).toBe(first.body.id);

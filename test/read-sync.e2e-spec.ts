@@ -56,7 +56,10 @@ describe('read sync (e2e)', () => {
   });
 
   const sync = (body: Record<string, unknown> = {}) =>
-    request(testApp.app.getHttpServer()).post('/api/pems/read-sync').set('Authorization', `Bearer ${syncer.token}`).send({ organizationId: rio.id, ...body });
+    request(testApp.app.getHttpServer())
+      .post('/api/pems/read-sync')
+      .set('Authorization', `Bearer ${syncer.token}`)
+      .send({ organizationId: rio.id, ...body });
   const markedDeleted = () => records().countBy({ deletedInPemsAt: Not(IsNull()) });
   /** The first `count` records of the simulator's RIO, from the `from`th. */
   const rioIds = (count: number, from = 0) => simulator.listRecords('RIO', from, count).records.map((record) => record.pfaId);
@@ -157,7 +160,11 @@ describe('read sync (e2e)', () => {
       simulator.seed('RIO', 60, { seed: 7 });
       simulator.setMaxGridPageSize(10);
     });
-    const listedCursors = () => simulator.getLog().filter((entry) => entry.action === 'LIST').map((entry) => entry.cursor);
+    const listedCursors = () =>
+      simulator
+        .getLog()
+        .filter((entry) => entry.action === 'LIST')
+        .map((entry) => entry.cursor);
 
     it('RECORDS understated (25 of 60): follows NEXTCURSORPOSITION to the end, mirrors all 60 and marks none deleted', async () => {
       simulator.setGridQuirks({ recordsReported: 25 });
@@ -250,7 +257,11 @@ describe('read sync (e2e)', () => {
       simulator.seed('RIO', 5, { seed: 7 });
       await sync().expect(200);
       deleteInPems(rioIds(1));
-      expect((await sync().expect(200)).body).toMatchObject({ markedDeleted: 0, deletionsWithheld: 1, warning: expect.stringMatching(/1 of the organization's 5 records \(20%\)/) });
+      expect((await sync().expect(200)).body).toMatchObject({
+        markedDeleted: 0,
+        deletionsWithheld: 1,
+        warning: expect.stringMatching(/1 of the organization's 5 records \(20%\)/),
+      });
       expect((await sync({ confirmDeletions: true }).expect(200)).body).toMatchObject({ markedDeleted: 1, deletionsWithheld: 0 });
     });
 

@@ -51,7 +51,10 @@ describe('security: PEMS credentials at rest (e2e)', () => {
 
   const http = () => request(testApp.app.getHttpServer());
   const row = async (organizationId: string) =>
-    (await testApp.dataSource.query('SELECT id, credentials_encrypted FROM api_servers WHERE organization_id = $1', [organizationId]))[0] as { id: string; credentials_encrypted: string };
+    (await testApp.dataSource.query('SELECT id, credentials_encrypted FROM api_servers WHERE organization_id = $1', [organizationId]))[0] as {
+      id: string;
+      credentials_encrypted: string;
+    };
 
   it("does not use another server's ciphertext copied into a row: the server counts as without credentials, and PEMS gets nothing", async () => {
     const rioRow = await row(rio.id);

@@ -60,7 +60,10 @@ describe('security: login throttling (e2e)', () => {
     const load = ForeignLoad.measure();
     const answers: Array<{ status: number; body: unknown }> = [];
     for (let round = 0; round < 6; round += 1) {
-      for (const [username, times] of [['planner', known], ['nobody-by-that-name', unknown]] as const) {
+      for (const [username, times] of [
+        ['planner', known],
+        ['nobody-by-that-name', unknown],
+      ] as const) {
         const started = performance.now();
         const answer = await login(username, 'wrong password here', `10.0.2.${round * 2 + times.length}`);
         times.push(performance.now() - started);

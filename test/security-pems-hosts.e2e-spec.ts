@@ -76,8 +76,7 @@ describe('security: PEMS hosts, stored credentials and the API server audit (e2e
     });
 
     const http = () => request(testApp.app.getHttpServer());
-    const putServer = (body: object, who = rioAdmin) =>
-      http().put(`/api/admin/organizations/${rio.id}/api-server`).set('Authorization', `Bearer ${who.token}`).send(body);
+    const putServer = (body: object, who = rioAdmin) => http().put(`/api/admin/organizations/${rio.id}/api-server`).set('Authorization', `Bearer ${who.token}`).send(body);
     const readSync = () => http().post('/api/pems/read-sync').set('Authorization', `Bearer ${syncer.token}`).send({ organizationId: rio.id });
     // The simulator's address is known once the outer beforeAll has run.
     let server: { name: string; baseUrl: string; tenant: string; authType: string; username: string; password: string; writeEnabled: boolean };

@@ -57,9 +57,12 @@ describe('security: usernames, e-mail addresses and passwords (e2e)', () => {
 
   describe('who an organization admin may add (PUT …/members/{userId})', () => {
     const putMember = (userId: string, who = rioAdmin) =>
-      http().put(`/api/admin/organizations/${rio.id}/members/${userId}`).set('Authorization', `Bearer ${who.token}`).send({ permissions: ['perm_Read'] });
+      http()
+        .put(`/api/admin/organizations/${rio.id}/members/${userId}`)
+        .set('Authorization', `Bearer ${who.token}`)
+        .send({ permissions: ['perm_Read'] });
 
-    it("answers 404 for a user of an organization the admin does not administer, and for a superadmin, showing nothing of them", async () => {
+    it('answers 404 for a user of an organization the admin does not administer, and for a superadmin, showing nothing of them', async () => {
       const hou = await fixtures.organization('HOU');
       const stranger = await fixtures.user('stranger', [[hou, ['perm_Read']]]);
       const root = await fixtures.user('root', [], { superadmin: true });

@@ -165,43 +165,43 @@ describe('seeding (e2e)', () => {
     });
     afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-    it(
-      'seeds from a file with `cli seed <file>`, printing one line per entry and exiting 0; exits 1 naming the problem for a bad file',
-      async () => {
-        const path = join(directory, 'seed.json');
-        writeFileSync(path, JSON.stringify(exampleFile(), null, 2));
-        const env = {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATABASE_URL: process.env.DATABASE_URL,
-          NODE_ENV: 'test',
-          JWT_SECRET: process.env.JWT_SECRET,
-          CREDENTIALS_KEY: process.env.CREDENTIALS_KEY,
-          LOG_FILE: process.env.LOG_FILE,
-          DATA_DIR: process.env.DATA_DIR,
-          PEMS_ALLOWED_HOSTS: process.env.PEMS_ALLOWED_HOSTS,
-          // The command operators run, without ts-node's type check (tsc covers that): 3 s a run instead of 6.
-          TS_NODE_TRANSPILE_ONLY: 'true',
-        };
-        const run = () => promisify(execFile)('npx', ['ts-node', '-r', 'tsconfig-paths/register', 'src/cli/cli.ts', 'seed', path], { cwd: join(__dirname, '..'), env, timeout: 90_000 });
+    it('seeds from a file with `cli seed <file>`, printing one line per entry and exiting 0; exits 1 naming the problem for a bad file', async () => {
+      const path = join(directory, 'seed.json');
+      writeFileSync(path, JSON.stringify(exampleFile(), null, 2));
+      const env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: process.env.DATABASE_URL,
+        NODE_ENV: 'test',
+        JWT_SECRET: process.env.JWT_SECRET,
+        CREDENTIALS_KEY: process.env.CREDENTIALS_KEY,
+        LOG_FILE: process.env.LOG_FILE,
+        DATA_DIR: process.env.DATA_DIR,
+        PEMS_ALLOWED_HOSTS: process.env.PEMS_ALLOWED_HOSTS,
+        // The command operators run, without ts-node's type check (tsc covers that): 3 s a run instead of 6.
+        TS_NODE_TRANSPILE_ONLY: 'true',
+      };
+      const run = () =>
+        promisify(execFile)('npx', ['ts-node', '-r', 'tsconfig-paths/register', 'src/cli/cli.ts', 'seed', path], { cwd: join(__dirname, '..'), env, timeout: 90_000 });
 
-        // execFile rejects on a non-zero exit code: resolving means exit 0.
-        const first = await run();
-        expect(first.stdout).toContain('created   organization RIO');
-        expect(first.stdout).toContain('created   api server PEMS production (RIO)');
-        expect(first.stdout).toContain('created   membership planner in HOU');
-        expect(first.stdout).toContain(`Seeded ${path}: 8 created, 0 updated, 0 unchanged`);
-        expect(first.stdout + first.stderr).not.toContain(PEMS_PASSWORD);
-        expect(await dataSource.query('SELECT code FROM organizations ORDER BY code')).toEqual([{ code: 'HOU' }, { code: 'RIO' }]);
+      // execFile rejects on a non-zero exit code: resolving means exit 0.
+      const first = await run();
+      expect(first.stdout).toContain('created   organization RIO');
+      expect(first.stdout).toContain('created   api server PEMS production (RIO)');
+      expect(first.stdout).toContain('created   membership planner in HOU');
+      expect(first.stdout).toContain(`Seeded ${path}: 8 created, 0 updated, 0 unchanged`);
+      expect(first.stdout + first.stderr).not.toContain(PEMS_PASSWORD);
+      expect(await dataSource.query('SELECT code FROM organizations ORDER BY code')).toEqual([{ code: 'HOU' }, { code: 'RIO' }]);
 
-        writeFileSync(path, JSON.stringify({ users: [{ username: 'x', email: 'x@example.com', password: 'long-enough-password', organizations: [{ code: 'NOWHERE', permissions: [] }] }] }));
-        const refused = await run().then(
-          () => null,
-          (error: { code: number; stderr: string }) => error,
-        );
-        expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('NOWHERE') });
-      },
-      120_000,
-    );
+      writeFileSync(
+        path,
+        JSON.stringify({ users: [{ username: 'x', email: 'x@example.com', password: 'long-enough-password', organizations: [{ code: 'NOWHERE', permissions: [] }] }] }),
+      );
+      const refused = await run().then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('NOWHERE') });
+    }, 120_000);
   });
 });

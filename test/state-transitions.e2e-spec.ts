@@ -49,9 +49,7 @@ describe('state transitions (e2e)', () => {
       for (const pfaId of pfaIds(MODIFICATION_STATUSES.length)) ids.push(await h.edit(pfaId, { model: `${pfaId} for the state machine` }));
     });
 
-    const cases = (Object.keys(MODIFICATION_TRANSITIONS) as ModificationTransition[]).flatMap((transition) =>
-      MODIFICATION_STATUSES.map((status) => [transition, status] as const),
-    );
+    const cases = (Object.keys(MODIFICATION_TRANSITIONS) as ModificationTransition[]).flatMap((transition) => MODIFICATION_STATUSES.map((status) => [transition, status] as const));
 
     it.each(cases)('%s from %s: moves only from the states it may start from', async (transition, status) => {
       const { from, to } = MODIFICATION_TRANSITIONS[transition];
@@ -62,7 +60,9 @@ describe('state transitions (e2e)', () => {
         const states = h.testApp.app.get(ModificationStates);
         const answer =
           transition === 'requeueResolved'
-            ? ((await states.requeueResolved(manager, id, { changes: { model: 'rebased' }, baseValues: { model: null }, baseVersion: 2 })) ? [id] : [])
+            ? (await states.requeueResolved(manager, id, { changes: { model: 'rebased' }, baseValues: { model: null }, baseVersion: 2 }))
+              ? [id]
+              : []
             : await states.move(manager, transition, [id], 'the reason');
         const [row] = await manager.query(`SELECT status FROM pfa_modification WHERE id = $1`, [id]);
         return { moved: answer, after: row.status as ModificationStatus };
@@ -119,7 +119,7 @@ describe('state transitions (e2e)', () => {
     });
 
     it.each(transitions.filter((transition) => transition.leased).map((transition) => [transition.name, transition] as const))(
-      '%s of an attempt whose lease is not the item\'s: refused, the item stays processing',
+      "%s of an attempt whose lease is not the item's: refused, the item stays processing",
       async (_name, transition) => {
         const { moved, after } = await inRolledBack(async (manager) => {
           const claimed = await setItem(manager, 'processing', randomUUID());

@@ -44,7 +44,9 @@ describe('write sync under a busy API (e2e)', () => {
     });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
-    const report = new Promise<LoadReport>((resolve, reject) => child.once('exit', () => (output ? resolve(JSON.parse(output) as LoadReport) : reject(new Error('The load generator said nothing')))));
+    const report = new Promise<LoadReport>((resolve, reject) =>
+      child.once('exit', () => (output ? resolve(JSON.parse(output) as LoadReport) : reject(new Error('The load generator said nothing')))),
+    );
     // Killed after a failed test, it has nothing to say, and nobody is waiting to hear it.
     report.catch(() => undefined);
     return { child, report };

@@ -53,7 +53,12 @@ describe('write sync API (e2e)', () => {
       await waitForModifications(h.dataSource, [first, third], ['synced']);
       expect((await h.modification(second)).status).toBe('pending');
       expect(await h.itemsOf(second)).toEqual([]);
-      expect(h.updates().map((entry) => entry.pfaId).sort()).toEqual(['PFA-10001', 'PFA-10003']);
+      expect(
+        h
+          .updates()
+          .map((entry) => entry.pfaId)
+          .sort(),
+      ).toEqual(['PFA-10001', 'PFA-10003']);
     });
 
     it('nothing pending: 200 with queuedCount 0, and a second call does not queue anything twice', async () => {
@@ -119,11 +124,16 @@ describe('write sync API (e2e)', () => {
       await waitForModifications(h.dataSource, [good], ['synced']);
     });
 
-    it("listed ids of another organization, unknown or discarded: 400 naming each of them, nothing queued", async () => {
+    it('listed ids of another organization, unknown or discarded: 400 naming each of them, nothing queued', async () => {
       const lisbon = await h.fixtures.organization('LIS');
       const lisbonPlanner = await h.fixtures.user('lisbon-planner', [[lisbon, ['perm_Read', 'perm_Edit', 'perm_Sync']]]);
       const lisbonRecord = await h.fixtures.record(lisbon, 'PFA-90001');
-      const foreign = await h.http().patch(`/api/pfa/${lisbonRecord.id}`).set(h.as(lisbonPlanner)).send({ changes: { model: 'LIS edit' } }).expect(201);
+      const foreign = await h
+        .http()
+        .patch(`/api/pfa/${lisbonRecord.id}`)
+        .set(h.as(lisbonPlanner))
+        .send({ changes: { model: 'LIS edit' } })
+        .expect(201);
       const good = await h.edit('PFA-10001', { model: 'good' });
       const discarded = await h.edit('PFA-10002', { model: 'changed my mind' });
       await h.http().delete(`/api/pfa/modifications/${discarded}`).set(h.as()).expect(200);
@@ -418,7 +428,12 @@ describe('write sync API (e2e)', () => {
       await h.queueOk();
       await waitForModifications(h.dataSource, ids, ['synced']);
 
-      const list = (query: Record<string, unknown>) => h.http().get('/api/pems/write-queue').query({ organizationId: h.rio.id, ...query }).set(h.as());
+      const list = (query: Record<string, unknown>) =>
+        h
+          .http()
+          .get('/api/pems/write-queue')
+          .query({ organizationId: h.rio.id, ...query })
+          .set(h.as());
       const first = await list({ pageSize: 3 }).expect(200);
       expect(first.body).toMatchObject({ total: 7, page: 1, pageSize: 3 });
       expect(first.body.items).toHaveLength(3);
@@ -477,7 +492,12 @@ describe('write sync API (e2e)', () => {
       expect(h.simulator.getRecord('RIO', 'PFA-10002')!.data.model).toBe('theirs');
 
       // Listed: a completed item is not retried, and says why.
-      const listed = await h.http().post('/api/pems/write-queue/retry').set(h.as()).send({ organizationId: h.rio.id, ids: [refusedItem.id] }).expect(200);
+      const listed = await h
+        .http()
+        .post('/api/pems/write-queue/retry')
+        .set(h.as())
+        .send({ organizationId: h.rio.id, ids: [refusedItem.id] })
+        .expect(200);
       expect(listed.body).toEqual({ retriedCount: 0, skipped: [{ id: refusedItem.id, reason: expect.stringMatching(/completed/) }] });
     });
   });

@@ -258,7 +258,9 @@ describe('write sync: PEMS errors (e2e)', () => {
       // The admin enters PEMS's new password: the waiting items go now, not at the end of the next pause or at a cron tick.
       await h.putApiServer({ username: SIM_CREDENTIALS.username, password: 'rotated-password' }).expect(200);
       const changedAt = Date.now();
-      const waiting = (await h.dataSource.query(`SELECT modification_id FROM pfa_write_queue WHERE status = 'pending'`)).map((row: { modification_id: string }) => row.modification_id);
+      const waiting = (await h.dataSource.query(`SELECT modification_id FROM pfa_write_queue WHERE status = 'pending'`)).map(
+        (row: { modification_id: string }) => row.modification_id,
+      );
       expect(waiting.every((id: string) => backlog.includes(id))).toBe(true);
       await waitForModifications(h.dataSource, waiting, ['synced'], 10_000);
       expect(Date.now() - changedAt).toBeLessThan(1500);

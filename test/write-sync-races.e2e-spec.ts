@@ -77,7 +77,12 @@ describe('write sync: races and edge cases (e2e)', () => {
       const queueing = h.queue({ modificationIds: [first] }).then((response) => response);
       expect(await waitForLockWaiters(1)).toBe(true);
       const record = await h.recordOf('PFA-10001');
-      const editing = h.http().patch(`/api/pfa/${record.id}`).set(h.as()).send({ changes: { manufacturer: 'Second change' } }).then((response) => response);
+      const editing = h
+        .http()
+        .patch(`/api/pfa/${record.id}`)
+        .set(h.as())
+        .send({ changes: { manufacturer: 'Second change' } })
+        .then((response) => response);
       expect(await waitForLockWaiters(2)).toBe(true);
       await held.release();
 
@@ -90,14 +95,19 @@ describe('write sync: races and edge cases (e2e)', () => {
       await expectPemsHoldsEverySyncedChange();
     });
 
-    it("an edit back to the original value: PEMS ends up with what the user said last, and the queued modification is not marked discarded", async () => {
+    it('an edit back to the original value: PEMS ends up with what the user said last, and the queued modification is not marked discarded', async () => {
       const original = (await h.recordOf('PFA-10002')).data.model;
       const first = await h.edit('PFA-10002', { model: 'Changed my mind' });
       const held = await HeldRowLock.on('pfa_modification', first);
       const queueing = h.queue({ modificationIds: [first] }).then((response) => response);
       expect(await waitForLockWaiters(1)).toBe(true);
       const record = await h.recordOf('PFA-10002');
-      const editing = h.http().patch(`/api/pfa/${record.id}`).set(h.as()).send({ changes: { model: original } }).then((response) => response);
+      const editing = h
+        .http()
+        .patch(`/api/pfa/${record.id}`)
+        .set(h.as())
+        .send({ changes: { model: original } })
+        .then((response) => response);
       expect(await waitForLockWaiters(2)).toBe(true);
       await held.release();
 
@@ -122,13 +132,23 @@ describe('write sync: races and edge cases (e2e)', () => {
 
     // The resolution is queued, and PEMS refuses it (403): now two failed items belong to the modification.
     h.simulator.setFaults({ statusShares: { 403: 1 } });
-    await h.http().post(`/api/pems/conflicts/${body.conflicts[0].id}/resolve`).set(h.as()).send({ resolution: 'merge', mergedData: { model: 'Merged' } }).expect(200);
+    await h
+      .http()
+      .post(`/api/pems/conflicts/${body.conflicts[0].id}/resolve`)
+      .set(h.as())
+      .send({ resolution: 'merge', mergedData: { model: 'Merged' } })
+      .expect(200);
     await waitForModifications(h.dataSource, [modificationId], ['failed']);
     h.simulator.clearFaults();
     const items = await h.itemsOf(modificationId);
     expect(items.map((item) => item.status)).toEqual(['failed', 'failed']);
 
-    const byId = await h.http().post('/api/pems/write-queue/retry').set(h.as()).send({ organizationId: h.rio.id, ids: [conflictItem.id] }).expect(200);
+    const byId = await h
+      .http()
+      .post('/api/pems/write-queue/retry')
+      .set(h.as())
+      .send({ organizationId: h.rio.id, ids: [conflictItem.id] })
+      .expect(200);
     expect(byId.body).toEqual({ retriedCount: 0, skipped: [{ id: conflictItem.id, reason: expect.any(String) }] });
     const all = await h.http().post('/api/pems/write-queue/retry').set(h.as()).send({ organizationId: h.rio.id }).expect(200);
     expect(all.body.retriedCount).toBe(1);
@@ -137,7 +157,12 @@ describe('write sync: races and edge cases (e2e)', () => {
     expect(modification.status).toBe('synced');
     expect(modification.changes).toEqual({ model: 'Merged' });
     expect(h.simulator.getRecord('RIO', 'PFA-10003')!.data.model).toBe('Merged');
-    expect(h.updates('PFA-10003').filter((entry) => entry.status === 200).map((entry) => entry.fields.PFS_MODEL)).toEqual([{ TEXTDATA: 'Merged' }]);
+    expect(
+      h
+        .updates('PFA-10003')
+        .filter((entry) => entry.status === 200)
+        .map((entry) => entry.fields.PFS_MODEL),
+    ).toEqual([{ TEXTDATA: 'Merged' }]);
   });
 
   describe('4. a failure handler that throws', () => {
@@ -162,7 +187,9 @@ describe('write sync: races and edge cases (e2e)', () => {
 
     it("when not even that can be written, the item's lease is no longer renewed: it is taken back and sent again", async () => {
       h.simulator.setFaults({ statusShares: { 503: 0.1 }, latencyMs: 200, seed: seedFaultingOnlyFirst(0.1) });
-      const refuse = await FailingQueueWrites.install((sql) => h.dataSource.query(sql), `OLD.status = 'processing' AND NEW.status = 'pending' AND OLD.pfa_id = 'PFA-10005'`, { message: 'nothing can be written' });
+      const refuse = await FailingQueueWrites.install((sql) => h.dataSource.query(sql), `OLD.status = 'processing' AND NEW.status = 'pending' AND OLD.pfa_id = 'PFA-10005'`, {
+        message: 'nothing can be written',
+      });
       const stuck = await h.edit('PFA-10005', { model: 'stuck for a while' });
       await h.queueOk();
       await waitUntil('the first attempt to fail', () => h.updates('PFA-10005').length === 1, 10_000);
@@ -172,7 +199,10 @@ describe('write sync: races and edge cases (e2e)', () => {
       const slow = await h.edit('PFA-10006', { model: 'slow' });
       await h.queueOk({ modificationIds: [slow] });
       await sleep(300);
-      const [{ locked_until: before }] = await h.dataSource.query(`SELECT locked_until FROM pfa_write_queue q JOIN pfa_modification m ON m.id = q.modification_id WHERE m.id = $1`, [stuck]);
+      const [{ locked_until: before }] = await h.dataSource.query(
+        `SELECT locked_until FROM pfa_write_queue q JOIN pfa_modification m ON m.id = q.modification_id WHERE m.id = $1`,
+        [stuck],
+      );
       await sleep(2500);
       const [{ locked_until: after, status }] = await h.dataSource.query(`SELECT locked_until, q.status FROM pfa_write_queue q WHERE q.modification_id = $1`, [stuck]);
       expect(status).toBe('processing');
@@ -206,7 +236,7 @@ describe('write sync: races and edge cases (e2e)', () => {
     checkUnlessMachineBusy(machine, 'how late the retry was', () => expect(wait).toBeLessThanOrEqual(2000));
   }, 30_000);
 
-  it("6. an old attempt cannot complete a newer claim of the same item, even by the same worker", async () => {
+  it('6. an old attempt cannot complete a newer claim of the same item, even by the same worker', async () => {
     await h.putApiServer({ timeoutMs: 5000 }).expect(200);
     h.simulator.setFaults({ latencyMs: 2000 });
     // Another organization's PEMS never answers: its write times out at 1.2 s, which makes the worker look at the queue again meanwhile.
@@ -218,7 +248,12 @@ describe('write sync: races and edge cases (e2e)', () => {
       const lisbonPlanner = await h.fixtures.user('lisbon-planner', [[lisbon, ['perm_Read', 'perm_Edit', 'perm_Sync']]]);
       await connectToSimulator(h.testApp, lisbon, `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}/axis/restservices`, { timeoutMs: 1200 });
       const unanswered = await h.fixtures.record(lisbon, 'LIS-1');
-      await h.http().patch(`/api/pfa/${unanswered.id}`).set(h.as(lisbonPlanner)).send({ changes: { model: 'never answered' } }).expect(201);
+      await h
+        .http()
+        .patch(`/api/pfa/${unanswered.id}`)
+        .set(h.as(lisbonPlanner))
+        .send({ changes: { model: 'never answered' } })
+        .expect(201);
 
       // Each completion's answer (was the item still this attempt's?), as the worker gets it.
       const batcher = h.testApp.app.get(WriteCompletionBatcher);
@@ -288,7 +323,11 @@ describe('write sync: races and edge cases (e2e)', () => {
       const id = await h.edit('PFA-10011', { model: 'discard me' });
       await h.queueOk();
       const held = await HeldRowLock.on('pfa_modification', id);
-      const discarding = h.http().delete(`/api/pfa/modifications/${id}`).set(h.as()).then((response) => response);
+      const discarding = h
+        .http()
+        .delete(`/api/pfa/modifications/${id}`)
+        .set(h.as())
+        .then((response) => response);
       expect(await waitForLockWaiters(1)).toBe(true);
       await h.releaseServer();
       const runBefore = h.worker().getStatus().lastRunStartedAt;

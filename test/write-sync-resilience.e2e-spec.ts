@@ -70,7 +70,7 @@ describe('write sync: resilience (e2e)', () => {
       expect(h.simulator.getRecord('RIO', 'PFA-10001')!.data.model).toBe('after the crash');
     });
 
-    it('when PEMS had already applied the dead worker\'s write: completed with no false conflict, applied once', async () => {
+    it("when PEMS had already applied the dead worker's write: completed with no false conflict, applied once", async () => {
       const base = await h.recordOf('PFA-10001');
       const { modificationId } = await itemLeftByDeadWorker('landed before the crash');
       // The dead worker's UPDATE reached PEMS; its answer never came back.
@@ -138,7 +138,12 @@ describe('write sync: resilience (e2e)', () => {
     for (const pfaId of pfaIds(15)) ids.push(await h.edit(pfaId, { model: `${pfaId} RIO` }));
     const lisbonRecords: Array<{ id: string; pfa_id: string }> = await h.dataSource.query('SELECT id, pfa_id FROM pfa_records WHERE organization_id = $1', [lisbon.id]);
     for (const record of lisbonRecords) {
-      const response = await h.http().patch(`/api/pfa/${record.id}`).set(h.as(lisbonPlanner)).send({ changes: { model: `${record.pfa_id} LIS` } }).expect(201);
+      const response = await h
+        .http()
+        .patch(`/api/pfa/${record.id}`)
+        .set(h.as(lisbonPlanner))
+        .send({ changes: { model: `${record.pfa_id} LIS` } })
+        .expect(201);
       ids.push(response.body.id);
     }
     await Promise.all([h.queueOk(), h.http().post('/api/pems/write-sync').set(h.as(lisbonPlanner)).send({ organizationId: lisbon.id }).expect(200)]);
@@ -169,7 +174,12 @@ describe('write sync: resilience (e2e)', () => {
 
     const modifications = await waitForModifications(h.dataSource, ids, undefined, 15_000);
     expect(modifications.every((modification) => modification.status === 'synced')).toBe(true);
-    expect(h.updates().map((entry) => entry.pfaId).sort()).toEqual(pfaIds(3));
+    expect(
+      h
+        .updates()
+        .map((entry) => entry.pfaId)
+        .sort(),
+    ).toEqual(pfaIds(3));
     expect(second.app.get(WriteSyncWorker).getStatus().totals.reaped).toBe(0);
     for (const id of ids) expect(await h.itemOf(id)).toMatchObject({ status: 'completed', retryCount: 0 });
   });
@@ -199,7 +209,7 @@ describe('write sync: resilience (e2e)', () => {
   }, 60_000);
 
   describe('per-record order', () => {
-    it('two people\'s edits of one record queued together are sent in their order, the second on the recordid the first produced', async () => {
+    it("two people's edits of one record queued together are sent in their order, the second on the recordid the first produced", async () => {
       const base = await h.recordOf('PFA-10001');
       h.simulator.setFaults({ latencyMs: 300 });
       const first = await h.edit('PFA-10001', { model: 'First' }, h.planner);

@@ -20,10 +20,18 @@ export interface BenchContext {
 }
 
 /** Polls until every item of the job has ended (completed, failed or cancelled), or fails after `timeoutMs`. */
-export async function waitForJob(db: Client, jobId: string, expected: number, timeoutMs: number, until: 'ended' | 'completed' = 'ended'): Promise<{ completed: number; failed: number }> {
+export async function waitForJob(
+  db: Client,
+  jobId: string,
+  expected: number,
+  timeoutMs: number,
+  until: 'ended' | 'completed' = 'ended',
+): Promise<{ completed: number; failed: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows: [row] } = await db.query<{ completed: number; failed: number; ended: number }>(
+    const {
+      rows: [row],
+    } = await db.query<{ completed: number; failed: number; ended: number }>(
       `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status = 'failed')::int AS failed,
               count(*) FILTER (WHERE status IN ('completed', 'failed', 'cancelled'))::int AS ended
        FROM pfa_write_queue WHERE job_id = $1`,

@@ -19,16 +19,20 @@ export interface BenchPrincipal {
 
 /** Organization BENCH and a planner holding every permission in it, straight in the database. */
 export async function createPrincipal(db: Client): Promise<BenchPrincipal> {
-  const { rows: [organization] } = await db.query<{ id: string }>(`INSERT INTO organizations (code, name) VALUES ($1, 'Benchmark project') RETURNING id`, [BENCH_ORGANIZATION]);
+  const {
+    rows: [organization],
+  } = await db.query<{ id: string }>(`INSERT INTO organizations (code, name) VALUES ($1, 'Benchmark project') RETURNING id`, [BENCH_ORGANIZATION]);
   const username = 'bench-planner';
-  const { rows: [user] } = await db.query<{ id: string }>(
+  const {
+    rows: [user],
+  } = await db.query<{ id: string }>(
     `INSERT INTO users (username, email, password_hash, is_active, is_superadmin) VALUES ($1, 'bench@example.com', 'not-a-hash: the benchmark signs its token', true, false) RETURNING id`,
     [username],
   );
-  await db.query(
-    `INSERT INTO user_organizations (user_id, organization_id, perm_read, perm_edit, perm_sync, perm_admin) VALUES ($1, $2, true, true, true, true)`,
-    [user.id, organization.id],
-  );
+  await db.query(`INSERT INTO user_organizations (user_id, organization_id, perm_read, perm_edit, perm_sync, perm_admin) VALUES ($1, $2, true, true, true, true)`, [
+    user.id,
+    organization.id,
+  ]);
   return { organizationId: organization.id, userId: user.id, username };
 }
 
@@ -66,11 +70,7 @@ export async function mirrorRecords(app: BenchApp, principal: BenchPrincipal, re
  * from the mirror as it stands: `model` changes to a new text, based on the record's current
  * version, so PEMS accepts each write without a conflict. Answers their ids, oldest first.
  */
-export async function createModifications(
-  db: Client,
-  principal: BenchPrincipal,
-  options: { count: number; tag: string; status?: 'pending' | 'syncing' },
-): Promise<string[]> {
+export async function createModifications(db: Client, principal: BenchPrincipal, options: { count: number; tag: string; status?: 'pending' | 'syncing' }): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO pfa_modification (organization_id, record_id, user_id, changes, base_values, base_version, change_reason, status, created_at, updated_at)
      SELECT r.organization_id, r.id, $2, jsonb_build_object('model', 'Bench ' || $4 || ' ' || r.pfa_id), jsonb_build_object('model', r.data -> 'model'),

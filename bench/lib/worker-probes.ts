@@ -73,7 +73,6 @@ export function recordClaims(app: BenchApp): () => ClaimStats {
   };
 }
 
-
 export interface ActivityStats {
   samples: number;
   /** Per sample, on average: the app's backends by what they were doing (state / wait event / statement's first words). */

@@ -99,7 +99,8 @@ export async function runEnqueue(ctx: BenchContext, app: BenchApp, items = 10_00
     const started = preciseNow();
     const answer = await httpJson<WriteSyncAnswer>('POST', url, token, { organizationId: principal.organizationId });
     const ms = preciseNow() - started;
-    if (answer.status !== 200 || answer.body.queuedCount !== items || !answer.body.jobId) throw new Error(`POST /api/pems/write-sync answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+    if (answer.status !== 200 || answer.body.queuedCount !== items || !answer.body.jobId)
+      throw new Error(`POST /api/pems/write-sync answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
     return { ms, answer: answer.body };
   };
   const putBack = async (jobId: string) => {
@@ -125,11 +126,16 @@ export async function runEnqueue(ctx: BenchContext, app: BenchApp, items = 10_00
   const revalidateScalingMs: Record<string, number> = {};
   await app.dataSource
     .transaction(async (manager) => {
-      const { server } = await timed(breakdownMs, 'connections.forOrganization', () => app.app.get(PemsConnectionFactory).forOrganization(principal.organizationId, { forWriting: true }));
-      const modifications = await timed(breakdownMs, 'the pending modifications and their records (10,000)', () =>
-        manager.getRepository(PfaModification).find({ where: { organizationId: principal.organizationId, status: 'pending' }, relations: { record: true }, order: { createdAt: 'ASC' } }),
+      const { server } = await timed(breakdownMs, 'connections.forOrganization', () =>
+        app.app.get(PemsConnectionFactory).forOrganization(principal.organizationId, { forWriting: true }),
       );
-      const revalidate = (some: PfaModification[]) => some.flatMap((modification) => changeCheck.check(modification.record!.data, modification.changes, { noChange: 'allowed' }).errors);
+      const modifications = await timed(breakdownMs, 'the pending modifications and their records (10,000)', () =>
+        manager
+          .getRepository(PfaModification)
+          .find({ where: { organizationId: principal.organizationId, status: 'pending' }, relations: { record: true }, order: { createdAt: 'ASC' } }),
+      );
+      const revalidate = (some: PfaModification[]) =>
+        some.flatMap((modification) => changeCheck.check(modification.record!.data, modification.changes, { noChange: 'allowed' }).errors);
       const errors = await timed(breakdownMs, 'PfaChangeCheck (10,000)', async () => revalidate(modifications));
       if (errors.length > 0) throw new Error(`the change check found ${errors.length} errors, first: ${JSON.stringify(errors[0])}`);
       for (const n of [1250, 2500, 5000, 10_000]) {

@@ -77,7 +77,9 @@ export interface PipelineResult {
 
 /** Items/s from the 40th-percentile completion to the last, from the queue rows' completed_at. */
 async function steadyRate(db: BenchContext['db'], jobId: string): Promise<number> {
-  const { rows: [row] } = await db.query<{ from_ms: number; to_ms: number; n: number }>(
+  const {
+    rows: [row],
+  } = await db.query<{ from_ms: number; to_ms: number; n: number }>(
     `SELECT extract(epoch FROM percentile_disc(0.4) WITHIN GROUP (ORDER BY completed_at)) * 1000 AS from_ms,
             extract(epoch FROM max(completed_at)) * 1000 AS to_ms, count(*)::int AS n
      FROM pfa_write_queue WHERE job_id = $1 AND status = 'completed'`,
@@ -154,7 +156,8 @@ async function runOurs(ctx: BenchContext, app: BenchApp, items: number): Promise
   const stopSamplingActivity = sampleActivity(ctx.databaseUrl, (client) => ctx.counter.exclude(client));
   const stopMeasuring = measureResources();
   const answer = await httpJson<WriteSyncAnswer>('POST', `${app.url}/api/pems/write-sync`, token, { organizationId: principal.organizationId });
-  if (answer.status !== 200 || answer.body.queuedCount !== items || !answer.body.jobId) throw new Error(`POST /api/pems/write-sync answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 200 || answer.body.queuedCount !== items || !answer.body.jobId)
+    throw new Error(`POST /api/pems/write-sync answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   const claimPlansAtStart: Array<{ sql: string; plan: string[] }> = [];
   for (const query of ctx.counter.recalled()) {
     const { rows: plan } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${query.sql}`, query.params);
@@ -166,7 +169,9 @@ async function runOurs(ctx: BenchContext, app: BenchApp, items: number): Promise
   const pool = stopSamplingPool();
   const activity = await stopSamplingActivity();
   const statements = ctx.counter.read() - statementsBefore;
-  const { rows: [timing] } = await db.query<{ first_ms: number; last_ms: number; p50: number; p95: number }>(
+  const {
+    rows: [timing],
+  } = await db.query<{ first_ms: number; last_ms: number; p50: number; p95: number }>(
     `SELECT extract(epoch FROM min(last_attempt_at)) * 1000 AS first_ms, extract(epoch FROM max(completed_at)) * 1000 AS last_ms,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - last_attempt_at) * 1000) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - last_attempt_at) * 1000) AS p95
@@ -176,10 +181,11 @@ async function runOurs(ctx: BenchContext, app: BenchApp, items: number): Promise
   const seconds = (Number(timing.last_ms) - Number(timing.first_ms)) / 1000;
   const sim = await simulatorCounts(ctx);
   const config = app.app.get(AppConfig);
-  const { rows: [analyzed] } = await db.query<{ at_ms: number | null }>(
-    `SELECT extract(epoch FROM last_autoanalyze) * 1000 AS at_ms FROM pg_stat_user_tables WHERE relname = 'pfa_write_queue'`,
-  );
-  const autoAnalyzeAfterSeconds = analyzed.at_ms !== null && Number(analyzed.at_ms) >= Number(timing.first_ms) ? round((Number(analyzed.at_ms) - Number(timing.first_ms)) / 1000, 1) : null;
+  const {
+    rows: [analyzed],
+  } = await db.query<{ at_ms: number | null }>(`SELECT extract(epoch FROM last_autoanalyze) * 1000 AS at_ms FROM pg_stat_user_tables WHERE relname = 'pfa_write_queue'`);
+  const autoAnalyzeAfterSeconds =
+    analyzed.at_ms !== null && Number(analyzed.at_ms) >= Number(timing.first_ms) ? round((Number(analyzed.at_ms) - Number(timing.first_ms)) / 1000, 1) : null;
   return {
     label: 'pems-sync WriteSyncWorker',
     ...(await runFigures(ctx, { jobId: answer.body.jobId, items, completed, failed, seconds, timing, sim, statements, kindsBefore, resources })),
@@ -252,7 +258,14 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
      RETURNING id, lease_token, modification_id, pfa_id, payload`,
     [modificationIds, jobId, PGBOSS_LOCK_OWNER],
   );
-  const jobs: BaselineJob[] = rows.map((row) => ({ queueItemId: row.id, leaseToken: row.lease_token, modificationId: row.modification_id, pfaId: row.pfa_id, baseVersion: row.payload.baseVersion, changes: row.payload.changes }));
+  const jobs: BaselineJob[] = rows.map((row) => ({
+    queueItemId: row.id,
+    leaseToken: row.lease_token,
+    modificationId: row.modification_id,
+    pfaId: row.pfa_id,
+    baseVersion: row.payload.baseVersion,
+    changes: row.payload.changes,
+  }));
   const pemsVersion = await ctx.simulator.recordVersion('BENCH', jobs[0].pfaId);
   if (pemsVersion !== jobs[0].baseVersion) throw new Error(`${jobs[0].pfaId}: the job is based on version ${jobs[0].baseVersion}, PEMS holds ${pemsVersion}`);
   // Statistics as our worker's run has them: taken before the burst arrives.
@@ -312,13 +325,17 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
     });
     workerIds.push(workerId);
   }
-  ctx.log(`  pg-boss "${config.key}": ${config.workers} worker(s) × batchSize ${config.batchSize}, polling ${config.pollingIntervalSeconds} s${config.notifyAfterBatch ? ', notifyWorker after each batch' : ''}…`);
+  ctx.log(
+    `  pg-boss "${config.key}": ${config.workers} worker(s) × batchSize ${config.batchSize}, polling ${config.pollingIntervalSeconds} s${config.notifyAfterBatch ? ', notifyWorker after each batch' : ''}…`,
+  );
   // Done when pg-boss has ended every job (it completes a batch after the handler resolves, without waiting for it).
   const deadline = Date.now() + 300_000;
   let bossCompleted: number;
   let bossFailed: number;
   for (;;) {
-    const { rows: [row] } = await db.query<{ completed: number; failed: number }>(
+    const {
+      rows: [row],
+    } = await db.query<{ completed: number; failed: number }>(
       `SELECT count(*) FILTER (WHERE state = 'completed')::int AS completed, count(*) FILTER (WHERE state = 'failed')::int AS failed FROM ${PGBOSS_SCHEMA}.job WHERE name = $1`,
       [name],
     );
@@ -328,7 +345,9 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
     if (Date.now() > deadline) throw new Error(`pg-boss "${config.key}": ${bossCompleted} completed, ${bossFailed} failed of ${items} after 300 s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const { rows: [itemCounts] } = await db.query<{ completed: number; failed: number }>(
+  const {
+    rows: [itemCounts],
+  } = await db.query<{ completed: number; failed: number }>(
     `SELECT count(*) FILTER (WHERE status = 'completed')::int AS completed, count(*) FILTER (WHERE status <> 'completed')::int AS failed FROM pfa_write_queue WHERE job_id = $1`,
     [jobId],
   );
@@ -339,7 +358,9 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
   const statements = ctx.counter.read() - statementsBefore;
   await boss.offWork(name);
   if (withoutRollup) await db.query('ALTER TABLE pfa_write_queue ENABLE TRIGGER pfa_write_sync_minutes_on_update');
-  const { rows: [timing] } = await db.query<{ first_ms: number; last_ms: number; p50: number; p95: number }>(
+  const {
+    rows: [timing],
+  } = await db.query<{ first_ms: number; last_ms: number; p50: number; p95: number }>(
     `WITH boss AS (
        SELECT extract(epoch FROM min(started_on)) * 1000 AS first_ms, extract(epoch FROM max(completed_on)) * 1000 AS last_ms
        FROM ${PGBOSS_SCHEMA}.job WHERE name = $1
@@ -361,7 +382,14 @@ async function runPgBoss(ctx: BenchContext, app: BenchApp, boss: PgBoss, config:
     diagnostic: Boolean(config.ourProcessor),
     ...(await runFigures(ctx, { jobId, items, completed, failed, seconds, timing, sim, statements, kindsBefore, resources })),
     pool,
-    settings: { ...config, inFlightMax: config.workers * config.batchSize, pgBossPool: 10, handlerPool: 'the app DataSource (20)', handlerErrors: handlerErrors.length, syncStatusRollup: !withoutRollup },
+    settings: {
+      ...config,
+      inFlightMax: config.workers * config.batchSize,
+      pgBossPool: 10,
+      handlerPool: 'the app DataSource (20)',
+      handlerErrors: handlerErrors.length,
+      syncStatusRollup: !withoutRollup,
+    },
   };
 }
 

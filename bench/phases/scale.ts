@@ -44,13 +44,11 @@ const MB = 1024 * 1024;
  * WriteQueueService.claim(100) latencies on the worker-less instance, EXPLAIN ANALYZE of
  * both, and a drain of part of the backlog by a worker instance for its resident memory.
  */
-export async function runScale(
-  ctx: BenchContext,
-  app: BenchApp,
-  options: { enqueueJobId: string; totalRows: number; samples: number; drainItems: number },
-): Promise<ScaleResult> {
+export async function runScale(ctx: BenchContext, app: BenchApp, options: { enqueueJobId: string; totalRows: number; samples: number; drainItems: number }): Promise<ScaleResult> {
   const { db, principal } = ctx;
-  const { rows: [{ pending }] } = await db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM pfa_write_queue WHERE status = 'pending'`);
+  const {
+    rows: [{ pending }],
+  } = await db.query<{ pending: number }>(`SELECT count(*)::int AS pending FROM pfa_write_queue WHERE status = 'pending'`);
   const extra = options.totalRows - (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM pfa_write_queue')).rows[0].count;
   ctx.log(`  scale: inserting ${extra.toLocaleString('en')} completed/failed rows with generate_series…`);
   const insertStarted = preciseNow();
@@ -61,7 +59,9 @@ export async function runScale(
      FROM pfa_write_queue q WHERE q.organization_id = $1 AND q.status = 'pending'`,
     [principal.organizationId],
   );
-  const { rows: [{ mods }] } = await db.query<{ mods: number }>('SELECT count(*)::int AS mods FROM bench_mods');
+  const {
+    rows: [{ mods }],
+  } = await db.query<{ mods: number }>('SELECT count(*)::int AS mods FROM bench_mods');
   await db.query(
     `INSERT INTO pfa_write_queue (modification_id, organization_id, pfa_id, payload, status, priority, retry_count, max_retries,
                                   scheduled_at, last_attempt_at, completed_at, last_error, last_status_code, created_at)
@@ -77,7 +77,9 @@ export async function runScale(
   );
   await db.query('VACUUM ANALYZE pfa_write_queue');
   const insertSeconds = (preciseNow() - insertStarted) / 1000;
-  const { rows: [counts] } = await db.query<{ total: number; recent: number }>(
+  const {
+    rows: [counts],
+  } = await db.query<{ total: number; recent: number }>(
     `SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ('completed', 'failed') AND completed_at > now() - interval '24 hours')::int AS recent FROM pfa_write_queue`,
   );
   ctx.log(`  scale: ${counts.total.toLocaleString('en')} rows (${pending} pending) after ${round(insertSeconds, 1)} s`);
@@ -171,16 +173,22 @@ export async function runScaleDrain(ctx: BenchContext, workerless: BenchApp, res
   const kindsBefore = ctx.counter.snapshot();
   const statementsBefore = ctx.counter.read();
   const doneQuery = `SELECT count(*)::int AS done FROM pfa_write_queue WHERE job_id = $1 AND status = 'completed'`;
-  const { rows: [{ done: doneBefore }] } = await ctx.db.query<{ done: number }>(doneQuery, [enqueueJobId]);
+  const {
+    rows: [{ done: doneBefore }],
+  } = await ctx.db.query<{ done: number }>(doneQuery, [enqueueJobId]);
   await waitForJob(ctx.db, enqueueJobId, drainItems, 600_000, 'completed');
   const memory = process.memoryUsage();
   const resources = stopMeasuring();
   const claims = stopRecordingClaims();
   const pool = stopSamplingPool();
   const statements = ctx.counter.read() - statementsBefore;
-  const { rows: [{ done: doneAfter }] } = await ctx.db.query<{ done: number }>(doneQuery, [enqueueJobId]);
+  const {
+    rows: [{ done: doneAfter }],
+  } = await ctx.db.query<{ done: number }>(doneQuery, [enqueueJobId]);
   const measured = Math.max(1, doneAfter - doneBefore);
-  const { rows: [timing] } = await ctx.db.query<{ first_ms: number; last_ms: number; done: number }>(
+  const {
+    rows: [timing],
+  } = await ctx.db.query<{ first_ms: number; last_ms: number; done: number }>(
     `SELECT extract(epoch FROM min(last_attempt_at)) * 1000 AS first_ms, extract(epoch FROM max(completed_at)) * 1000 AS last_ms, count(*)::int AS done
      FROM pfa_write_queue WHERE job_id = $1 AND status = 'completed'`,
     [enqueueJobId],

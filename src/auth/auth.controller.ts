@@ -18,7 +18,7 @@ export class AuthController {
     summary: 'Exchange a username and password for an access token (JWT)',
     description:
       'The username is matched whatever its case. After LOGIN_MAX_FAILURES failed logins of one username, or from one client address, ' +
-      'within LOGIN_FAILURE_WINDOW_MS, both answer 429 with Retry-After until the window ends; a success clears the username\'s count.',
+      "within LOGIN_FAILURE_WINDOW_MS, both answer 429 with Retry-After until the window ends; a success clears the username's count.",
   })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiBadRequestResponse({ description: 'The body is not a username and a password' })

@@ -68,9 +68,7 @@ export class AuthGuard implements CanActivate {
 
     const source = options.organization ?? 'request';
     auth.organizationId = await this.organizationOf(source, request);
-    auth.membership = await this.dataSource
-      .getRepository(UserOrganization)
-      .findOne({ where: { userId: user.id, organizationId: auth.organizationId } });
+    auth.membership = await this.dataSource.getRepository(UserOrganization).findOne({ where: { userId: user.id, organizationId: auth.organizationId } });
 
     const addressedById = source !== 'request';
     if (addressedById && !user.isSuperadmin && !auth.membership) throw new NotFoundAppException(describeSource(source));

@@ -9,10 +9,7 @@ import { Permission } from './entities/user-organization.entity';
  * - { param }: the route parameter IS the organization id (admin routes);
  * - { resource, param }: the organization of the entity whose id is in the route parameter.
  */
-export type OrganizationSource =
-  | 'request'
-  | { param: string }
-  | { resource: EntityTarget<ObjectLiteral & { organizationId: string }>; param: string };
+export type OrganizationSource = 'request' | { param: string } | { resource: EntityTarget<ObjectLiteral & { organizationId: string }>; param: string };
 
 export interface AuthenticatedOptions {
   /** Needed in the request's organization. Superadmins hold every permission. */
@@ -32,10 +29,7 @@ export function Authenticated(options: AuthenticatedOptions = {}): MethodDecorat
   const decorators = [SetMetadata(AUTHENTICATED_KEY, options), ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'No token, or an invalid or expired one' })];
   if (options.permission) {
     const where = options.organization && typeof options.organization === 'object' && 'resource' in options.organization ? "in the resource's organization" : 'in the organization';
-    decorators.push(
-      ApiExtension('x-permission', options.permission),
-      ApiForbiddenResponse({ description: `Needs ${options.permission} ${where}` }),
-    );
+    decorators.push(ApiExtension('x-permission', options.permission), ApiForbiddenResponse({ description: `Needs ${options.permission} ${where}` }));
     if (options.organization && typeof options.organization === 'object') {
       decorators.push(ApiNotFoundResponse({ description: 'No such resource, or not one the caller may see' }));
     }

@@ -33,7 +33,10 @@ describe('GroupedCalls', () => {
     const { calls, groups } = manualRunner();
     const a = [1, 2, 3, 4, 5].map((input) => calls.call('a', input));
     const b = calls.call('b', 9);
-    expect(groups.map((group) => [group.key, group.inputs])).toEqual([['a', [1]], ['b', [9]]]);
+    expect(groups.map((group) => [group.key, group.inputs])).toEqual([
+      ['a', [1]],
+      ['b', [9]],
+    ]);
     groups[0].finish();
     await settle();
     expect(groups[2].inputs).toEqual([2, 3, 4]);

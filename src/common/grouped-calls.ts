@@ -40,7 +40,10 @@ export class GroupedCalls<I, O> {
     while (queue.waiting.length > 0) {
       const group = queue.waiting.splice(0, this.maxGroupSize);
       try {
-        const outputs = await this.runGroup(key, group.map((entry) => entry.input));
+        const outputs = await this.runGroup(
+          key,
+          group.map((entry) => entry.input),
+        );
         if (outputs.length !== group.length) throw new InternalError(`A grouped call answered ${outputs.length} outputs for ${group.length} inputs`);
         group.forEach((entry, index) => entry.resolve(outputs[index]));
       } catch (error) {

@@ -16,7 +16,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
-      inspectInput(value, metadata.type === 'param' ? metadata.data ?? 'path' : '');
+      inspectInput(value, metadata.type === 'param' ? (metadata.data ?? 'path') : '');
     }
     return super.transform(value, metadata);
   }
@@ -25,8 +25,7 @@ class AppValidationPipe extends ValidationPipe {
 function inspectInput(root: unknown, rootPath: string): void {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: rootPath, depth: 0 }];
   const unstorable: FieldError[] = [];
-  const refuse = (field: string, what: string) =>
-    unstorable.push({ field: field || 'body', code: 'INVALID_CHARACTERS', message: `${field || 'body'} holds ${what}` });
+  const refuse = (field: string, what: string) => unstorable.push({ field: field || 'body', code: 'INVALID_CHARACTERS', message: `${field || 'body'} holds ${what}` });
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string' && holdsUnstorableCharacter(value)) refuse(path, 'a NUL character or an unpaired surrogate, which no text may hold');

@@ -11,8 +11,7 @@ const toBoolean = ({ value }: { value: unknown }) => {
   return value;
 };
 
-const toMillisecondList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part.trim()))) : value;
+const toMillisecondList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part.trim()))) : value);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];

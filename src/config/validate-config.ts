@@ -10,7 +10,9 @@ export class ConfigValidationError extends Error {
   }
 }
 
-const SETTINGS = new Set(Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE', 'API_DOCS', 'METRICS_TOKEN', 'TRUST_PROXY']));
+const SETTINGS = new Set(
+  Object.keys(new AppConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'CREDENTIALS_KEY', 'PEMS_READ_SYNC_SCHEDULE', 'API_DOCS', 'METRICS_TOKEN', 'TRUST_PROXY']),
+);
 
 /** Variables renamed because their old name misled; the old name is still read, with a warning. */
 const RENAMED: Record<string, keyof AppConfig> = {

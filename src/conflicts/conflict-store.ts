@@ -60,7 +60,14 @@ export class ConflictStore {
        SET status = 'resolved', resolution = $2, merged_data = $3, applied_changes = $4, resolved_by = $5, resolved_at = $6
        WHERE id = $1 AND status = 'unresolved'
        RETURNING id`,
-      [id, how.resolution, how.mergedData === null ? null : JSON.stringify(how.mergedData), how.appliedChanges === null ? null : JSON.stringify(how.appliedChanges), how.resolvedBy, how.resolvedAt],
+      [
+        id,
+        how.resolution,
+        how.mergedData === null ? null : JSON.stringify(how.mergedData),
+        how.appliedChanges === null ? null : JSON.stringify(how.appliedChanges),
+        how.resolvedBy,
+        how.resolvedAt,
+      ],
     );
     return rows.length === 1;
   }

@@ -79,7 +79,14 @@ export class ConflictsService {
       });
       if (!resolved) throw ConflictException.alreadyResolved();
       await this.events.publish(
-        { type: 'conflict.resolved', organizationId: conflict.organizationId, conflictId: conflict.id, modificationId: modification.id, pfaId: conflict.pfaId, detail: input.resolution },
+        {
+          type: 'conflict.resolved',
+          organizationId: conflict.organizationId,
+          conflictId: conflict.id,
+          modificationId: modification.id,
+          pfaId: conflict.pfaId,
+          detail: input.resolution,
+        },
         manager,
       );
       return { success: true, conflictId: conflict.id, resolvedAt: resolvedAt.toISOString(), appliedChanges };
@@ -95,7 +102,11 @@ export class ConflictsService {
     // Judged on the record as it stands before this modification; sent only where PEMS's values differ.
     const { changes: toSend, errors } = this.changeCheck.check(effectiveBefore(record.data, unsynced, modification), wanted, { noChange: 'allowed', reference: record.data });
     if (errors.length > 0) {
-      if (input.resolution === 'merge') throw invalidChange(errors.map((error) => ({ ...error, field: `mergedData.${error.field}` })), 'mergedData is invalid');
+      if (input.resolution === 'merge')
+        throw invalidChange(
+          errors.map((error) => ({ ...error, field: `mergedData.${error.field}` })),
+          'mergedData is invalid',
+        );
       throw invalidChange(errors, "Our values no longer pass validation on PEMS's record; resolve with merge or use_pems");
     }
     if (Object.keys(toSend).length === 0) {
@@ -128,7 +139,8 @@ function checkMergeInput(input: ResolveConflictDto, conflict: PfaSyncConflict, m
   if (!input.mergedData) throw new RequestValidationException([{ field: 'mergedData', code: 'MISSING_REQUIRED_FIELD', message: 'merge needs mergedData' }]);
   const errors: FieldError[] = [];
   for (const field of conflict.conflictFields) {
-    if (!(field in input.mergedData)) errors.push({ field: `mergedData.${field}`, code: 'MISSING_REQUIRED_FIELD', message: `mergedData needs a value for the conflicting field ${field}` });
+    if (!(field in input.mergedData))
+      errors.push({ field: `mergedData.${field}`, code: 'MISSING_REQUIRED_FIELD', message: `mergedData needs a value for the conflicting field ${field}` });
   }
   for (const field of Object.keys(input.mergedData)) {
     if (!(field in modification.changes)) {

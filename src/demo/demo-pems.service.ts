@@ -57,7 +57,9 @@ export class DemoPemsService implements OnApplicationShutdown {
       rateLimitPerSecond: 10,
     });
     const report = await this.readSync.syncOrganization(organization.id);
-    this.logger.log(`PEMS simulator at ${baseUrl} with ${mirrored.length || DEMO_RECORD_COUNT} records; mirror: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`);
+    this.logger.log(
+      `PEMS simulator at ${baseUrl} with ${mirrored.length || DEMO_RECORD_COUNT} records; mirror: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`,
+    );
     return baseUrl;
   }
 

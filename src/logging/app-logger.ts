@@ -32,13 +32,7 @@ export class AppLogger extends ConsoleLogger {
     }
   }
 
-  protected override printMessages(
-    messages: unknown[],
-    context = '',
-    logLevel: LogLevel = 'log',
-    writeStreamType?: 'stdout' | 'stderr',
-    errorStack?: unknown,
-  ): void {
+  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log', writeStreamType?: 'stdout' | 'stderr', errorStack?: unknown): void {
     const escaped = messages.map((message) => (typeof message === 'string' ? escapeControlCharacters(message) : message));
     super.printMessages(escaped, escapeControlCharacters(context), logLevel, writeStreamType, errorStack);
     if (!this.file) return;

@@ -24,7 +24,7 @@ describe('CredentialsCipher', () => {
     expect(cipher.decrypt(cipher.encrypt(secret, SERVER_A), SERVER_A)).toEqual(secret);
   });
 
-  it('does not read them in another server\'s row: copied there, or with the server id inside rewritten', () => {
+  it("does not read them in another server's row: copied there, or with the server id inside rewritten", () => {
     const stored = cipher.encrypt(secret, SERVER_A);
     expect(() => cipher.decrypt(stored, SERVER_B)).toThrow(/another API server/);
     // Rewriting the id inside the ciphertext breaks its tag: the id is the associated data.
@@ -46,7 +46,7 @@ describe('CredentialsCipher', () => {
     expect(() => cipher.decryptLegacy(legacy(secret, 4))).toThrow(/wrong length/);
   });
 
-  it('fails with a StoredCredentialsError, an operator\'s problem and never a client error, whose message holds nothing of the secret', () => {
+  it("fails with a StoredCredentialsError, an operator's problem and never a client error, whose message holds nothing of the secret", () => {
     const stored = cipher.encrypt(secret, SERVER_A);
     const other = new CredentialsCipher(Object.assign(new AppConfig(), { CREDENTIALS_KEY: Buffer.alloc(32, 6).toString('base64') }));
     let thrown: unknown;

@@ -105,14 +105,16 @@ export class OrganizationsService {
       const changes = changedFields(before, auditable(server, credentials, rate), credentialsChanged);
       if (existing && Object.keys(changes).length === 0) return { saved: existing, rate, outcome: 'unchanged' as const };
       const saved = await manager.save(server);
-      await manager.save(manager.create(ApiServerChange, {
-        organizationId,
-        apiServerId: saved.id,
-        changedBy: changedBy?.id ?? null,
-        changedByUsername: changedBy?.username ?? null,
-        action: existing ? 'updated' : 'created',
-        changes,
-      }));
+      await manager.save(
+        manager.create(ApiServerChange, {
+          organizationId,
+          apiServerId: saved.id,
+          changedBy: changedBy?.id ?? null,
+          changedByUsername: changedBy?.username ?? null,
+          action: existing ? 'updated' : 'created',
+          changes,
+        }),
+      );
       // Write sync ends a credentials pause on new credentials, and wakes its workers (writes enabled, say).
       await this.events.changed(manager, { organizationId, credentialsChanged });
       return { saved, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
@@ -172,7 +174,7 @@ export class OrganizationsService {
       baseUrl: server.baseUrl,
       tenant: server.tenant,
       authType: server.authType,
-      username: server.authType === 'basic' ? credentials.username ?? null : null,
+      username: server.authType === 'basic' ? (credentials.username ?? null) : null,
       hasCredentials: server.authType === 'basic' ? Boolean(credentials.username && credentials.password) : Boolean(credentials.apiKey),
       credentialsUpdatedAt: server.credentialsUpdatedAt,
       authPausedUntil: server.authFailedAt ? server.authPausedUntil : null,
@@ -193,7 +195,7 @@ export class OrganizationsService {
  * now points elsewhere, which the message says.
  */
 function credentialsFrom(input: UpsertApiServerDto, stored: PemsCredentials | null, dropped: boolean): PemsCredentials {
-  const because = dropped ? ' (the base URL\'s origin, the tenant or the auth type changed, so the stored credentials are not kept: give them again)' : '';
+  const because = dropped ? " (the base URL's origin, the tenant or the auth type changed, so the stored credentials are not kept: give them again)" : '';
   if (input.authType === 'basic') {
     if (input.apiKey !== undefined) throw OrganizationException.credentialForOtherAuthType('apiKey');
     const username = input.username ?? stored?.username;
@@ -226,7 +228,7 @@ function auditable(server: ApiServer, credentials: PemsCredentials | null, rateL
 function changedFields(before: Record<string, unknown> | null, after: Record<string, unknown>, credentialsChanged: boolean): Record<string, ApiServerFieldChange> {
   const changes: Record<string, ApiServerFieldChange> = {};
   for (const [field, value] of Object.entries(after)) {
-    const previous = before ? before[field] ?? null : null;
+    const previous = before ? (before[field] ?? null) : null;
     if (stableJson(previous) !== stableJson(value ?? null)) changes[field] = { from: previous, to: value ?? null };
   }
   if (credentialsChanged) changes.credentials = { from: before ? 'stored' : null, to: 'given' };

@@ -25,12 +25,7 @@ export interface PemsFaultConfig {
   seed?: number;
 }
 
-export type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'drop' }
-  | { kind: 'timeout' }
-  | { kind: 'lost_response' }
-  | { kind: 'status'; status: InjectableStatus };
+export type FaultDecision = { kind: 'none' } | { kind: 'drop' } | { kind: 'timeout' } | { kind: 'lost_response' } | { kind: 'status'; status: InjectableStatus };
 
 function checkShare(name: string, share: number | undefined): number {
   const value = share ?? 0;

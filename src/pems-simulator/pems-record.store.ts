@@ -30,9 +30,7 @@ export function invalidValueReason(field: PfaFieldName, value: unknown): string 
       if (typeof value !== 'string') return `${field} must be text`;
       return value.length > MAX_TEXT_LENGTH ? `${field} is longer than ${MAX_TEXT_LENGTH} characters` : null;
     case 'enum':
-      return typeof value === 'string' && (definition.values as readonly string[]).includes(value)
-        ? null
-        : `${field} must be one of ${definition.values.join(', ')}`;
+      return typeof value === 'string' && (definition.values as readonly string[]).includes(value) ? null : `${field} must be one of ${definition.values.join(', ')}`;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? null : `${field} must be a number`;
     case 'date':

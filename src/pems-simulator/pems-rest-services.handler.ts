@@ -1,16 +1,7 @@
 import { PEMS_KEY_FIELDS, PEMS_LAST_MODIFIED_FIELD, PEMS_VERSION_FIELD } from '../pems-contract/pems-field-map';
 import { PfaData, PfaFieldName } from '../pems-contract/pems-pfa-fields';
 import { PemsRecordStore, invalidValueReason } from './pems-record.store';
-import {
-  GridRequest,
-  ScreenRequest,
-  decodeFieldValue,
-  decodeNumber,
-  decodeText,
-  errorAlert,
-  gridResponse,
-  screenResponse,
-} from './pems-simulator-envelopes';
+import { GridRequest, ScreenRequest, decodeFieldValue, decodeNumber, decodeText, errorAlert, gridResponse, screenResponse } from './pems-simulator-envelopes';
 import { PemsSimulatorError } from './pems-simulator.error';
 
 export interface SimulatorAnswer {

@@ -26,26 +26,204 @@ interface EquipmentClass {
 }
 
 const EQUIPMENT: readonly EquipmentClass[] = [
-  { category: 'Cranes', class: 'Crawler Crane', models: [['Liebherr', 'LR 1300'], ['Manitowoc', 'MLC300'], ['Kobelco', 'CKE2500G-2']], rate: [38000, 72000] },
-  { category: 'Cranes', class: 'All Terrain Crane', models: [['Liebherr', 'LTM 1100-5.2'], ['Grove', 'GMK5250L'], ['Tadano', 'AC 4.100L-1']], rate: [22000, 48000] },
-  { category: 'Cranes', class: 'Rough Terrain Crane', models: [['Grove', 'GRT8100'], ['Tadano', 'GR-1000XL-4'], ['Terex', 'RT 90']], rate: [12000, 26000] },
-  { category: 'Cranes', class: 'Tower Crane', models: [['Liebherr', '280 EC-H 12'], ['Potain', 'MDT 389'], ['Terex', 'CTT 332']], rate: [15000, 30000] },
-  { category: 'Excavators', class: 'Hydraulic Excavator', models: [['Caterpillar', '336'], ['Komatsu', 'PC360LCi-11'], ['Volvo', 'EC380E'], ['Hitachi', 'ZX350LC-6']], rate: [9000, 17000] },
-  { category: 'Excavators', class: 'Mini Excavator', models: [['Caterpillar', '305 CR'], ['Kubota', 'KX057-5'], ['Bobcat', 'E50']], rate: [2500, 4500] },
-  { category: 'Excavators', class: 'Long Reach Excavator', models: [['Caterpillar', '352 UHD'], ['Komatsu', 'PC490LC-11 LR']], rate: [16000, 26000] },
-  { category: 'Earthmoving', class: 'Crawler Dozer', models: [['Caterpillar', 'D6'], ['Komatsu', 'D65PX-18'], ['John Deere', '850L']], rate: [11000, 19000] },
-  { category: 'Earthmoving', class: 'Wheel Loader', models: [['Caterpillar', '966 GC'], ['Volvo', 'L120H'], ['Komatsu', 'WA380-8']], rate: [8000, 14000] },
-  { category: 'Earthmoving', class: 'Articulated Dump Truck', models: [['Volvo', 'A40G'], ['Caterpillar', '745'], ['Bell', 'B40E']], rate: [12000, 20000] },
-  { category: 'Earthmoving', class: 'Motor Grader', models: [['Caterpillar', '140 GC'], ['John Deere', '672G']], rate: [10000, 16000] },
-  { category: 'Power Generation', class: 'Diesel Generator', models: [['Caterpillar', 'XQ230'], ['Atlas Copco', 'QAS 150'], ['Aggreko', '500 kVA'], ['Cummins', 'C350D5']], rate: [1800, 7500] },
-  { category: 'Power Generation', class: 'Light Tower', models: [['Generac', 'MLT6SMD'], ['Atlas Copco', 'HiLight V5+'], ['Wacker Neuson', 'LTV6L']], rate: [600, 1200] },
-  { category: 'Compressors', class: 'Portable Air Compressor', models: [['Atlas Copco', 'XAS 185'], ['Sullair', '185DPQ'], ['Doosan', 'P185WDO']], rate: [900, 2200] },
-  { category: 'Aerial Work Platforms', class: 'Boom Lift', models: [['JLG', '600S'], ['Genie', 'S-65'], ['Haulotte', 'HT67 RTJ']], rate: [2200, 4200] },
-  { category: 'Aerial Work Platforms', class: 'Scissor Lift', models: [['JLG', '3246ES'], ['Genie', 'GS-2632'], ['Skyjack', 'SJIII 4632']], rate: [700, 1500] },
-  { category: 'Material Handling', class: 'Telehandler', models: [['JCB', '540-170'], ['Caterpillar', 'TL943D'], ['Manitou', 'MT 1840']], rate: [3500, 6500] },
-  { category: 'Material Handling', class: 'Forklift', models: [['Toyota', '8FGU25'], ['Hyster', 'H80FT'], ['Caterpillar', 'DP40N']], rate: [1200, 2600] },
-  { category: 'Site Support', class: 'Water Truck', models: [['Caterpillar', '745 Water Tanker'], ['Volvo', 'FMX 8x4 Water']], rate: [7000, 12000] },
-  { category: 'Site Support', class: 'Site Office Container', models: [['Mobile Mini', '40ft Office'], ['Williams Scotsman', '12x60 Mobile Office']], rate: [450, 1400] },
+  {
+    category: 'Cranes',
+    class: 'Crawler Crane',
+    models: [
+      ['Liebherr', 'LR 1300'],
+      ['Manitowoc', 'MLC300'],
+      ['Kobelco', 'CKE2500G-2'],
+    ],
+    rate: [38000, 72000],
+  },
+  {
+    category: 'Cranes',
+    class: 'All Terrain Crane',
+    models: [
+      ['Liebherr', 'LTM 1100-5.2'],
+      ['Grove', 'GMK5250L'],
+      ['Tadano', 'AC 4.100L-1'],
+    ],
+    rate: [22000, 48000],
+  },
+  {
+    category: 'Cranes',
+    class: 'Rough Terrain Crane',
+    models: [
+      ['Grove', 'GRT8100'],
+      ['Tadano', 'GR-1000XL-4'],
+      ['Terex', 'RT 90'],
+    ],
+    rate: [12000, 26000],
+  },
+  {
+    category: 'Cranes',
+    class: 'Tower Crane',
+    models: [
+      ['Liebherr', '280 EC-H 12'],
+      ['Potain', 'MDT 389'],
+      ['Terex', 'CTT 332'],
+    ],
+    rate: [15000, 30000],
+  },
+  {
+    category: 'Excavators',
+    class: 'Hydraulic Excavator',
+    models: [
+      ['Caterpillar', '336'],
+      ['Komatsu', 'PC360LCi-11'],
+      ['Volvo', 'EC380E'],
+      ['Hitachi', 'ZX350LC-6'],
+    ],
+    rate: [9000, 17000],
+  },
+  {
+    category: 'Excavators',
+    class: 'Mini Excavator',
+    models: [
+      ['Caterpillar', '305 CR'],
+      ['Kubota', 'KX057-5'],
+      ['Bobcat', 'E50'],
+    ],
+    rate: [2500, 4500],
+  },
+  {
+    category: 'Excavators',
+    class: 'Long Reach Excavator',
+    models: [
+      ['Caterpillar', '352 UHD'],
+      ['Komatsu', 'PC490LC-11 LR'],
+    ],
+    rate: [16000, 26000],
+  },
+  {
+    category: 'Earthmoving',
+    class: 'Crawler Dozer',
+    models: [
+      ['Caterpillar', 'D6'],
+      ['Komatsu', 'D65PX-18'],
+      ['John Deere', '850L'],
+    ],
+    rate: [11000, 19000],
+  },
+  {
+    category: 'Earthmoving',
+    class: 'Wheel Loader',
+    models: [
+      ['Caterpillar', '966 GC'],
+      ['Volvo', 'L120H'],
+      ['Komatsu', 'WA380-8'],
+    ],
+    rate: [8000, 14000],
+  },
+  {
+    category: 'Earthmoving',
+    class: 'Articulated Dump Truck',
+    models: [
+      ['Volvo', 'A40G'],
+      ['Caterpillar', '745'],
+      ['Bell', 'B40E'],
+    ],
+    rate: [12000, 20000],
+  },
+  {
+    category: 'Earthmoving',
+    class: 'Motor Grader',
+    models: [
+      ['Caterpillar', '140 GC'],
+      ['John Deere', '672G'],
+    ],
+    rate: [10000, 16000],
+  },
+  {
+    category: 'Power Generation',
+    class: 'Diesel Generator',
+    models: [
+      ['Caterpillar', 'XQ230'],
+      ['Atlas Copco', 'QAS 150'],
+      ['Aggreko', '500 kVA'],
+      ['Cummins', 'C350D5'],
+    ],
+    rate: [1800, 7500],
+  },
+  {
+    category: 'Power Generation',
+    class: 'Light Tower',
+    models: [
+      ['Generac', 'MLT6SMD'],
+      ['Atlas Copco', 'HiLight V5+'],
+      ['Wacker Neuson', 'LTV6L'],
+    ],
+    rate: [600, 1200],
+  },
+  {
+    category: 'Compressors',
+    class: 'Portable Air Compressor',
+    models: [
+      ['Atlas Copco', 'XAS 185'],
+      ['Sullair', '185DPQ'],
+      ['Doosan', 'P185WDO'],
+    ],
+    rate: [900, 2200],
+  },
+  {
+    category: 'Aerial Work Platforms',
+    class: 'Boom Lift',
+    models: [
+      ['JLG', '600S'],
+      ['Genie', 'S-65'],
+      ['Haulotte', 'HT67 RTJ'],
+    ],
+    rate: [2200, 4200],
+  },
+  {
+    category: 'Aerial Work Platforms',
+    class: 'Scissor Lift',
+    models: [
+      ['JLG', '3246ES'],
+      ['Genie', 'GS-2632'],
+      ['Skyjack', 'SJIII 4632'],
+    ],
+    rate: [700, 1500],
+  },
+  {
+    category: 'Material Handling',
+    class: 'Telehandler',
+    models: [
+      ['JCB', '540-170'],
+      ['Caterpillar', 'TL943D'],
+      ['Manitou', 'MT 1840'],
+    ],
+    rate: [3500, 6500],
+  },
+  {
+    category: 'Material Handling',
+    class: 'Forklift',
+    models: [
+      ['Toyota', '8FGU25'],
+      ['Hyster', 'H80FT'],
+      ['Caterpillar', 'DP40N'],
+    ],
+    rate: [1200, 2600],
+  },
+  {
+    category: 'Site Support',
+    class: 'Water Truck',
+    models: [
+      ['Caterpillar', '745 Water Tanker'],
+      ['Volvo', 'FMX 8x4 Water'],
+    ],
+    rate: [7000, 12000],
+  },
+  {
+    category: 'Site Support',
+    class: 'Site Office Container',
+    models: [
+      ['Mobile Mini', '40ft Office'],
+      ['Williams Scotsman', '12x60 Mobile Office'],
+    ],
+    rate: [450, 1400],
+  },
 ];
 
 const AREA_SILOS = ['Area 100 - Site Preparation', 'Area 200 - Process Unit', 'Area 300 - Utilities', 'Area 400 - Marine Terminal', 'Area 500 - Tank Farm', 'Laydown Yard'];

@@ -154,12 +154,7 @@ function gridText(value: PfaValue): string {
 }
 
 /** The 200 answer of the grid: lower-case PEMS names, every value as text. */
-export function gridResponse(
-  records: SimulatedPemsRecord[],
-  total: number,
-  nextCursor: number | null,
-  fieldMap: Record<PfaFieldName, string>,
-) {
+export function gridResponse(records: SimulatedPemsRecord[], total: number, nextCursor: number | null, fieldMap: Record<PfaFieldName, string>) {
   const rows = records.map((record) => ({
     DATAFIELD: [
       { FIELDNAME: PEMS_KEY_FIELDS.pfaId.toLowerCase(), FIELDVALUE: record.pfaId },

@@ -198,9 +198,7 @@ export class PemsSimulatorRouter {
 
     try {
       const result =
-        endpoint === 'screen'
-          ? this.deps.services.screen(parseScreenRequest(body.value), organization)
-          : this.deps.services.grid(parseGridRequest(body.value), organization);
+        endpoint === 'screen' ? this.deps.services.screen(parseScreenRequest(body.value), organization) : this.deps.services.grid(parseGridRequest(body.value), organization);
       return answer(result.status, result.body);
     } catch (error) {
       if (error instanceof PemsSimulatorError) return refusal(error);

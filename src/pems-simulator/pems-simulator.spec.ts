@@ -127,15 +127,31 @@ describe('PemsSimulator', () => {
     });
 
     it.each([
-      ['PFS_A_ORG differs from the organization header', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_MODEL', { TEXTDATA: 'x' })], 'OTHER'), 'OrganizationMismatch'],
+      [
+        'PFS_A_ORG differs from the organization header',
+        screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_MODEL', { TEXTDATA: 'x' })], 'OTHER'),
+        'OrganizationMismatch',
+      ],
       ['no field to change', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 })]), 'NoFieldsToUpdate'],
-      ['the read-only PFS_LASTMODIFIED', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_LASTMODIFIED', { TEXTDATA: '2025-01-01T00:00:00Z' })]), 'ReadOnlyField'],
+      [
+        'the read-only PFS_LASTMODIFIED',
+        screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_LASTMODIFIED', { TEXTDATA: '2025-01-01T00:00:00Z' })]),
+        'ReadOnlyField',
+      ],
       ['an unknown field', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_COLOUR', { TEXTDATA: 'red' })]), 'UnknownField'],
       ['a number sent as text', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_F_RATE', { TEXTDATA: '100' })]), 'InvalidFieldValue'],
       ['an impossible date', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_F_ENDDATE', { DATETIMEDATA: '2025-02-30' })]), 'InvalidFieldValue'],
-      ['a date with a time part', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_F_ENDDATE', { DATETIMEDATA: '2025-02-03T00:00:00' })]), 'InvalidFieldValue'],
+      [
+        'a date with a time part',
+        screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_F_ENDDATE', { DATETIMEDATA: '2025-02-03T00:00:00' })]),
+        'InvalidFieldValue',
+      ],
       ['a value outside the enumeration', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_F_SOURCE', { TEXTDATA: 'Lease' })]), 'InvalidFieldValue'],
-      ['a boolean that is not "true"/"false"', screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_DISCONTINUED', { TEXTDATA: 'Y' })]), 'InvalidFieldValue'],
+      [
+        'a boolean that is not "true"/"false"',
+        screen('UPDATE', 'PFA-10001', [pair('recordid', { NUMERICDATA: 1 }), pair('PFS_DISCONTINUED', { TEXTDATA: 'Y' })]),
+        'InvalidFieldValue',
+      ],
       ['no recordid', screen('UPDATE', 'PFA-10001', [pair('PFS_MODEL', { TEXTDATA: 'x' })]), 'MissingField'],
     ])('answers 400 for %s and changes nothing', async (_case, body, name) => {
       const before = sim.getRecord(ORG, 'PFA-10001');

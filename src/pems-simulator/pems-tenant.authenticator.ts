@@ -52,11 +52,6 @@ export class PemsTenantAuthenticator {
     const expected = this.tenants.get(tenant);
     if (!expected || !presented) return false;
     if (presented.type === 'api_key') return expected.apiKey !== undefined && expected.apiKey === presented.key;
-    return (
-      expected.username !== undefined &&
-      expected.password !== undefined &&
-      expected.username === presented.username &&
-      expected.password === presented.password
-    );
+    return expected.username !== undefined && expected.password !== undefined && expected.username === presented.username && expected.password === presented.password;
   }
 }

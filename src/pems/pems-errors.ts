@@ -9,7 +9,11 @@ export enum PemsErrorCode {
 
 export class PemsException extends AppException {
   static noApiServer(what: 'active' | 'write-enabled'): PemsException {
-    return new PemsException(HttpStatus.CONFLICT, PemsErrorCode.NoApiServer, `The organization has no ${what} PEMS API server; an admin sets one with PUT /api/admin/organizations/{id}/api-server`);
+    return new PemsException(
+      HttpStatus.CONFLICT,
+      PemsErrorCode.NoApiServer,
+      `The organization has no ${what} PEMS API server; an admin sets one with PUT /api/admin/organizations/{id}/api-server`,
+    );
   }
 
   static readSyncRunning(): PemsException {
@@ -22,7 +26,9 @@ export class PemsException extends AppException {
    * points at. Only a credentials rejection, which an admin must act on, is named.
    */
   static unavailable(credentialsRejected: boolean): PemsException {
-    const reason = credentialsRejected ? 'PEMS rejected the API server\'s credentials' : 'PEMS did not answer as expected; the service\'s log has the reason (quote the correlation id)';
+    const reason = credentialsRejected
+      ? "PEMS rejected the API server's credentials"
+      : "PEMS did not answer as expected; the service's log has the reason (quote the correlation id)";
     return new PemsException(HttpStatus.BAD_GATEWAY, PemsErrorCode.PemsUnavailable, `PEMS could not be read: ${reason}`);
   }
 }

@@ -46,6 +46,9 @@ export function effectiveBefore(mirror: PfaData, unsynced: PfaModification[], mo
 }
 
 /** A change that breaks the rules, refused: `errors` beside their fields. */
-export function invalidChange(errors: PfaValidationError[] | Array<{ field: string; code: string; message: string }>, message = 'The changes are invalid'): RequestValidationException {
+export function invalidChange(
+  errors: PfaValidationError[] | Array<{ field: string; code: string; message: string }>,
+  message = 'The changes are invalid',
+): RequestValidationException {
   return new RequestValidationException(errors, message);
 }

@@ -102,10 +102,10 @@ export class PfaMirrorService {
     const unchanged = snapshots.map((snapshot) => snapshot.pfaId).filter((pfaId) => !movedIds.has(pfaId));
     if (unchanged.length > 0) {
       // PEMS still has these at the version we hold: note that we saw them (read sync's deletion check relies on it).
-      await manager.query(
-        `UPDATE pfa_records SET last_synced_at = now(), deleted_in_pems_at = NULL WHERE organization_id = $1 AND pfa_id = ANY($2::text[])`,
-        [organizationId, unchanged],
-      );
+      await manager.query(`UPDATE pfa_records SET last_synced_at = now(), deleted_in_pems_at = NULL WHERE organization_id = $1 AND pfa_id = ANY($2::text[])`, [
+        organizationId,
+        unchanged,
+      ]);
     }
     const created = moved.filter((row) => row.inserted).length;
     return { created, updated: moved.length - created, unchanged: unchanged.length };

@@ -57,9 +57,7 @@ export class PfaRecordsService {
     return {
       ...toPfaRecordDto(record, live.get(id) ?? [], latest.get(id)),
       modifications: modifications.map((modification) => toModificationDto(modification, record.pfaId)),
-      history: history.map(
-        (entry): PfaHistoryEntryDto => ({ version: entry.version, data: entry.data, source: entry.source, createdAt: entry.createdAt }),
-      ),
+      history: history.map((entry): PfaHistoryEntryDto => ({ version: entry.version, data: entry.data, source: entry.source, createdAt: entry.createdAt })),
     };
   }
 

@@ -21,7 +21,9 @@ export class PemsReadSyncController {
   })
   @ApiOkResponse({ type: ReadSyncReportDto })
   @ApiConflictResponse({ description: 'No active PEMS API server, or a read sync of the organization is running already' })
-  @ApiBadGatewayResponse({ description: 'PEMS failed during the sync (an error, or a grid cursor that does not advance); the pages read so far are kept and nothing is marked deleted' })
+  @ApiBadGatewayResponse({
+    description: 'PEMS failed during the sync (an error, or a grid cursor that does not advance); the pages read so far are kept and nothing is marked deleted',
+  })
   @UseGuards(UserThrottlerGuard)
   @ApiTooManyRequestsResponse({ description: 'More than SYNC_REQUESTS_PER_MINUTE of these from the user in a minute; see Retry-After' })
   sync(@Body() body: ReadSyncRequestDto): Promise<ReadSyncReportDto> {

@@ -65,11 +65,7 @@ export class PemsReadSyncService {
     }
   }
 
-  private async pull(
-    organizationId: string,
-    connection: Parameters<PemsClient['listRecordsPage']>[0],
-    confirmDeletions: boolean,
-  ): Promise<ReadSyncReportDto> {
+  private async pull(organizationId: string, connection: Parameters<PemsClient['listRecordsPage']>[0], confirmDeletions: boolean): Promise<ReadSyncReportDto> {
     const [{ started }] = await this.dataSource.query('SELECT now() AS started');
     const startedAt = new Date(started);
     const report = { organizationId, created: 0, updated: 0, unchanged: 0, markedDeleted: 0, pages: 0 };

@@ -32,7 +32,7 @@ export class SyncEventsController {
     summary: "Server-sent events of the organization's sync: sync.processing, sync.completed, sync.failed, conflict.created, conflict.resolved",
     description:
       'Each event has the type as its SSE event name and a JSON body with organizationId, at, and the ids concerned. ' +
-      'The caller\'s token and perm_Read are checked again every EVENT_STREAM_RECHECK_MS (30 s) and before events are sent; when they ' +
+      "The caller's token and perm_Read are checked again every EVENT_STREAM_RECHECK_MS (30 s) and before events are sent; when they " +
       'no longer hold (expired, deactivated, permission taken away, password changed) the stream sends `stream.closed` with the reason and ends. ' +
       'At most EVENT_STREAMS_PER_USER streams per user and EVENT_STREAMS_PER_INSTANCE per instance (429 beyond). ' +
       'Browsers: read it with fetch() and an Authorization header (response.body.getReader()), not EventSource, so that no token goes into a URL.',

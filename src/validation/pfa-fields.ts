@@ -39,10 +39,7 @@ const EDITABLE = {
 
 type PfaFieldCatalogue = { readonly [F in PfaFieldName]: (typeof PEMS_PFA_FIELDS)[F] & { readonly editable: (typeof EDITABLE)[F] } };
 
-export const PFA_FIELDS = Object.fromEntries(
-  PFA_FIELD_NAMES.map((name) => [name, { ...PEMS_PFA_FIELDS[name], editable: EDITABLE[name] }]),
-) as PfaFieldCatalogue;
-
+export const PFA_FIELDS = Object.fromEntries(PFA_FIELD_NAMES.map((name) => [name, { ...PEMS_PFA_FIELDS[name], editable: EDITABLE[name] }])) as PfaFieldCatalogue;
 
 /** A modification's changes or base values: field -> value. Keys are unchecked until validated. */
 export type PfaChanges = Record<string, unknown>;

@@ -131,15 +131,12 @@ describe('PfaValidationService', () => {
       expect(codes(validate({ MonthlyRate: 10 }))).toEqual(['MonthlyRate:UNKNOWN_FIELD']);
     });
 
-    it.each(['areaSilo', 'originalStart', 'originalEnd', 'actualStart', 'actualEnd', 'isActualized', 'hasPlan', 'hasActuals'])(
-      'refuses the read-only field %s',
-      (field) => {
-        const errors = validate({ [field]: null });
-        expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatchObject({ field, code: 'READ_ONLY_FIELD' });
-        expect(errors[0].message).toContain(field);
-      },
-    );
+    it.each(['areaSilo', 'originalStart', 'originalEnd', 'actualStart', 'actualEnd', 'isActualized', 'hasPlan', 'hasActuals'])('refuses the read-only field %s', (field) => {
+      const errors = validate({ [field]: null });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ field, code: 'READ_ONLY_FIELD' });
+      expect(errors[0].message).toContain(field);
+    });
 
     it('refuses a read-only field even when its value is unchanged', () => {
       expect(codes(validate({ areaSilo: 'Silo 4' }))).toEqual(['areaSilo:READ_ONLY_FIELD']);
@@ -171,9 +168,7 @@ describe('PfaValidationService', () => {
     });
 
     it('refuses a string over 255 characters with TOO_LONG', () => {
-      expect(validate({ model: 'x'.repeat(256) })).toEqual([
-        { field: 'model', code: 'TOO_LONG', message: 'model must be at most 255 characters, not 256' },
-      ]);
+      expect(validate({ model: 'x'.repeat(256) })).toEqual([{ field: 'model', code: 'TOO_LONG', message: 'model must be at most 255 characters, not 256' }]);
     });
 
     it.each([
@@ -230,9 +225,7 @@ describe('PfaValidationService', () => {
     });
 
     it('refuses a negative amount with INVALID_VALUE', () => {
-      expect(validate({ monthlyRate: -1 })).toEqual([
-        { field: 'monthlyRate', code: 'INVALID_VALUE', message: 'monthlyRate must not be negative, not -1' },
-      ]);
+      expect(validate({ monthlyRate: -1 })).toEqual([{ field: 'monthlyRate', code: 'INVALID_VALUE', message: 'monthlyRate must not be negative, not -1' }]);
       expect(codes(validate({ purchasePrice: -0.5 }))).toEqual(['purchasePrice:INVALID_VALUE']);
     });
 
@@ -274,14 +267,25 @@ describe('PfaValidationService', () => {
       expect(validate({ forecastEnd: '2025-12-31' })).toEqual([]);
     });
 
-    it.each(['2025-02-30', '2025-02-29', '2100-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '2025-06-00', '2025-6-1', '2025/06/01', '01-06-2025', '2025-06-01T00:00:00Z', 'tomorrow', ''])(
-      'refuses %j with INVALID_DATE',
-      (value) => {
-        const errors = validate({ forecastEnd: value });
-        expect(codes(errors)).toEqual(['forecastEnd:INVALID_DATE']);
-        expect(errors[0].message).toMatch(/^forecastEnd must be a real calendar date written YYYY-MM-DD/);
-      },
-    );
+    it.each([
+      '2025-02-30',
+      '2025-02-29',
+      '2100-02-29',
+      '2025-04-31',
+      '2025-13-01',
+      '2025-00-10',
+      '2025-06-00',
+      '2025-6-1',
+      '2025/06/01',
+      '01-06-2025',
+      '2025-06-01T00:00:00Z',
+      'tomorrow',
+      '',
+    ])('refuses %j with INVALID_DATE', (value) => {
+      const errors = validate({ forecastEnd: value });
+      expect(codes(errors)).toEqual(['forecastEnd:INVALID_DATE']);
+      expect(errors[0].message).toMatch(/^forecastEnd must be a real calendar date written YYYY-MM-DD/);
+    });
 
     it.each([
       ['a number', 20250601],
@@ -406,9 +410,7 @@ describe('PfaValidationService', () => {
       const incomplete = { ...record, monthlyRate: null };
       expect(validate({ model: 'LTM 1200' }, incomplete)).toEqual([]);
       expect(validate({ purchasePrice: 500 }, incomplete)).toEqual([]);
-      expect(codes(validate({ source: 'Rental', monthlyRate: null }, { ...incomplete, source: 'Purchase', purchasePrice: 1 }))).toEqual([
-        'monthlyRate:MISSING_REQUIRED_FIELD',
-      ]);
+      expect(codes(validate({ source: 'Rental', monthlyRate: null }, { ...incomplete, source: 'Purchase', purchasePrice: 1 }))).toEqual(['monthlyRate:MISSING_REQUIRED_FIELD']);
     });
 
     it('reports the amount’s own error, not a missing amount, when it is badly typed', () => {
@@ -482,10 +484,7 @@ describe('PfaValidationService', () => {
     });
 
     it('reports date order and a missing amount together', () => {
-      expect(codes(validate({ forecastStart: '2025-07-01', monthlyRate: null }))).toEqual([
-        'forecastStart:INVALID_DATE_ORDER',
-        'monthlyRate:MISSING_REQUIRED_FIELD',
-      ]);
+      expect(codes(validate({ forecastStart: '2025-07-01', monthlyRate: null }))).toEqual(['forecastStart:INVALID_DATE_ORDER', 'monthlyRate:MISSING_REQUIRED_FIELD']);
     });
   });
 

@@ -46,9 +46,7 @@ export class PfaValidationService {
    */
   validateChanges(current: PfaData, changes: unknown): PfaValidationError[] {
     if (!isPlainObject(changes)) {
-      return [
-        error('changes', PfaValidationCode.INVALID_TYPE, `changes must be an object mapping field names to values, not ${kindOf(changes)}`),
-      ];
+      return [error('changes', PfaValidationCode.INVALID_TYPE, `changes must be an object mapping field names to values, not ${kindOf(changes)}`)];
     }
     const entries = Object.entries(changes);
     if (entries.length === 0) {
@@ -113,9 +111,7 @@ export class PfaValidationService {
     }
 
     if (changed('isDiscontinued') && current.isDiscontinued === true) {
-      errors.push(
-        error('isDiscontinued', PfaValidationCode.BUSINESS_RULE_VIOLATION, 'a discontinued record cannot be un-discontinued: isDiscontinued must stay true'),
-      );
+      errors.push(error('isDiscontinued', PfaValidationCode.BUSINESS_RULE_VIOLATION, 'a discontinued record cannot be un-discontinued: isDiscontinued must stay true'));
     }
 
     return errors;

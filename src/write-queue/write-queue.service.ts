@@ -147,9 +147,7 @@ export class WriteQueueService {
          WHERE r.organization_id = claimed.organization_id AND r.pfa_id = claimed.pfa_id LIMIT 1
        ) r ON true
        ORDER BY claimed.retry_count > 0 DESC, claimed.priority DESC, claimed.scheduled_at ASC, claimed.seq ASC`,
-      onlyOrganizationId
-        ? [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS, onlyOrganizationId]
-        : [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS],
+      onlyOrganizationId ? [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS, onlyOrganizationId] : [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS],
     );
     const items = this.dataSource.getRepository(PfaWriteQueueItem);
     return rows.map((row) => ({
@@ -199,11 +197,7 @@ export class WriteQueueService {
   }
 
   /** Marks the attempt done, if its claim still holds the item; false when it no longer does. */
-  async finish(
-    manager: EntityManager,
-    item: PfaWriteQueueItem,
-    outcome: { status: 'completed' | 'failed'; error?: string | null; statusCode?: number | null },
-  ): Promise<boolean> {
+  async finish(manager: EntityManager, item: PfaWriteQueueItem, outcome: { status: 'completed' | 'failed'; error?: string | null; statusCode?: number | null }): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(
       manager,
       `UPDATE pfa_write_queue
@@ -267,7 +261,11 @@ export class WriteQueueService {
    * it: `failed` with the reason, or `conflict` (a version conflict; the conflict is recorded by
    * the caller in the same transaction). False when the claim no longer holds the item.
    */
-  async fail(manager: EntityManager, item: PfaWriteQueueItem, outcome: { reason: string; statusCode: number | null; modification: 'fail' | 'conflict'; modificationError?: string }): Promise<boolean> {
+  async fail(
+    manager: EntityManager,
+    item: PfaWriteQueueItem,
+    outcome: { reason: string; statusCode: number | null; modification: 'fail' | 'conflict'; modificationError?: string },
+  ): Promise<boolean> {
     const ended = await this.finish(manager, item, { status: 'failed', error: outcome.reason, statusCode: outcome.statusCode });
     if (!ended) return false;
     await this.modifications.move(manager, outcome.modification, [item.modificationId], outcome.modificationError ?? outcome.reason);
@@ -285,7 +283,10 @@ export class WriteQueueService {
       `SELECT DISTINCT organization_id, pfa_id FROM pfa_write_queue WHERE organization_id = $1 AND ${which}`,
       parameters,
     );
-    await lockRecordsByKey(manager, wanted.map((row) => ({ organizationId: row.organization_id, pfaId: row.pfa_id })));
+    await lockRecordsByKey(
+      manager,
+      wanted.map((row) => ({ organizationId: row.organization_id, pfaId: row.pfa_id })),
+    );
     const candidates: Array<Omit<RetryCandidate, 'modificationStatus'>> = await manager.query(
       `SELECT q.id, q.status, q.last_error AS "lastError", q.modification_id AS "modificationId",
               NOT EXISTS (SELECT 1 FROM pfa_write_queue later WHERE later.modification_id = q.modification_id AND later.seq > q.seq) AS newest,
@@ -322,7 +323,11 @@ export class WriteQueueService {
        RETURNING q.modification_id`,
       [ids],
     );
-    await this.modifications.move(manager, 'retry', retried.map((row) => row.modification_id));
+    await this.modifications.move(
+      manager,
+      'retry',
+      retried.map((row) => row.modification_id),
+    );
     await this.wakeWorkers(manager, organizationId);
     return retried.length;
   }

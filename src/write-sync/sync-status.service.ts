@@ -43,10 +43,9 @@ export class SyncStatusService {
         Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null; conflicts: number }>
       >,
       this.authPause.pauseOf(query.organizationId),
-      this.dataSource.query(
-        `SELECT count(*)::int AS alive FROM write_sync_workers WHERE heartbeat_at > now() - make_interval(secs => $1::float8 / 1000)`,
-        [WORKER_SILENCE_MS],
-      ) as Promise<Array<{ alive: number }>>,
+      this.dataSource.query(`SELECT count(*)::int AS alive FROM write_sync_workers WHERE heartbeat_at > now() - make_interval(secs => $1::float8 / 1000)`, [
+        WORKER_SILENCE_MS,
+      ]) as Promise<Array<{ alive: number }>>,
     ]);
 
     // Conflicts are left out of the success rate (they are not failures), so they never make the organization unhealthy.

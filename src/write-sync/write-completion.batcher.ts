@@ -54,11 +54,22 @@ export class WriteCompletionBatcher {
   /** Answers, for each completion, whether it was done. */
   private async write(group: Completion[]): Promise<boolean[]> {
     const done = await this.dataSource.transaction(async (manager) => {
-      await lockRecordsByKey(manager, group.filter((completion) => completion.stored).map(({ item }) => item));
+      await lockRecordsByKey(
+        manager,
+        group.filter((completion) => completion.stored).map(({ item }) => item),
+      );
       const completed = await this.queue.completeAll(manager, group);
       const won = group.filter((completion) => completed.has(completion.item.id));
-      for (const [organizationId, records] of groupBy(won.filter((completion) => completion.stored), (completion) => completion.item.organizationId)) {
-        await this.mirror.applyMany(organizationId, records.map((completion) => completion.stored!), 'write_sync', manager);
+      for (const [organizationId, records] of groupBy(
+        won.filter((completion) => completion.stored),
+        (completion) => completion.item.organizationId,
+      )) {
+        await this.mirror.applyMany(
+          organizationId,
+          records.map((completion) => completion.stored!),
+          'write_sync',
+          manager,
+        );
       }
       await this.events.publishMany(
         won.map(({ item }) => ({ type: 'sync.completed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),

@@ -65,7 +65,15 @@ export class WriteOutcomes {
         baseData: found.baseData,
       });
       await this.events.publish(
-        { type: 'conflict.created', organizationId: item.organizationId, modificationId: modification.id, queueItemId: item.id, conflictId: conflict.id, pfaId: item.pfaId, detail: found.conflictFields.join(',') },
+        {
+          type: 'conflict.created',
+          organizationId: item.organizationId,
+          modificationId: modification.id,
+          queueItemId: item.id,
+          conflictId: conflict.id,
+          pfaId: item.pfaId,
+          detail: found.conflictFields.join(','),
+        },
         manager,
       );
       return true;
@@ -80,7 +88,10 @@ export class WriteOutcomes {
   async failed(item: PfaWriteQueueItem, reason: string, statusCode: number | null): Promise<ItemOutcome> {
     const done = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.fail(manager, item, { reason, statusCode, modification: 'fail' }))) return false;
-      await this.events.publish({ type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason }, manager);
+      await this.events.publish(
+        { type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason },
+        manager,
+      );
       return true;
     });
     if (done) this.metrics.sends.inc({ outcome: 'failed' });

@@ -81,7 +81,10 @@ export class WriteSyncService {
       if (unknown.length > 0) throw WriteSyncException.unknown(unknown);
     }
     const pending = wanted.filter((modification) => modification.status === 'pending');
-    await lockRecordsById(manager, pending.map((modification) => modification.recordId));
+    await lockRecordsById(
+      manager,
+      pending.map((modification) => modification.recordId),
+    );
     return repository
       .createQueryBuilder('m')
       .where('m.id = ANY(:ids) AND m.status = :pending', { ids: pending.map((modification) => modification.id), pending: 'pending' })

@@ -190,7 +190,14 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     const maxBatches = this.config.PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN;
     const concurrency = await this.inFlightLimit();
     const inFlight = new Map<string, { item: ClaimedItem['item']; done: Promise<void> }>();
-    const keepAlive = setInterval(() => void this.keepLeases([...inFlight.values()].map(({ item }) => item), counts), this.config.PEMS_WRITE_SYNC_LEASE_MS / 3);
+    const keepAlive = setInterval(
+      () =>
+        void this.keepLeases(
+          [...inFlight.values()].map(({ item }) => item),
+          counts,
+        ),
+      this.config.PEMS_WRITE_SYNC_LEASE_MS / 3,
+    );
     let batches = 0;
     try {
       await this.startProbes(inFlight, counts);

@@ -51,7 +51,15 @@ process.on('SIGTERM', () => {
   const seconds = (performance.now() - started) / 1000;
   const sorted = [...latencies].sort((a, b) => a - b);
   process.stdout.write(
-    JSON.stringify({ requests: latencies.length, perSecond: Math.round((latencies.length / seconds) * 10) / 10, statuses, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99), maxMs: percentile(sorted, 100) }) + '\n',
+    JSON.stringify({
+      requests: latencies.length,
+      perSecond: Math.round((latencies.length / seconds) * 10) / 10,
+      statuses,
+      p50Ms: percentile(sorted, 50),
+      p95Ms: percentile(sorted, 95),
+      p99Ms: percentile(sorted, 99),
+      maxMs: percentile(sorted, 100),
+    }) + '\n',
     () => process.exit(0),
   );
 });

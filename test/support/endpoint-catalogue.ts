@@ -34,11 +34,7 @@ export type OrganizationFrom =
   /** The organization of the resource addressed by the route parameter: a non-member gets 404. */
   | 'resource';
 
-export type Access =
-  | { kind: 'public' }
-  | { kind: 'any user' }
-  | { kind: 'superadmin' }
-  | { kind: 'permission'; permission: Permission; organizationFrom: OrganizationFrom };
+export type Access = { kind: 'public' } | { kind: 'any user' } | { kind: 'superadmin' } | { kind: 'permission'; permission: Permission; organizationFrom: OrganizationFrom };
 
 export const PUBLIC: Access = { kind: 'public' };
 export const ANY_USER: Access = { kind: 'any user' };
@@ -406,7 +402,14 @@ async function writeSyncState(testApp: TestApp, record: PfaRecord, author: TestU
 
   const failedError = 'PEMS answered 503 Service Unavailable (gave up after 3 retries)';
   const failed = await editAndSet({ isFundsTransferable: false }, 'failed', failedError);
-  const failedQueueItem = await itemOf(failed, { status: 'failed', retryCount: 3, lastError: failedError, lastStatusCode: 503, lastAttemptAt: new Date(), completedAt: new Date() });
+  const failedQueueItem = await itemOf(failed, {
+    status: 'failed',
+    retryCount: 3,
+    lastError: failedError,
+    lastStatusCode: 503,
+    lastAttemptAt: new Date(),
+    completedAt: new Date(),
+  });
 
   const conflicted = await editAndSet({ monthlyRate: 13000 }, 'pending');
   const conflictItem = await itemOf(conflicted, { status: 'failed', lastError: 'VERSION_CONFLICT', lastStatusCode: 409, lastAttemptAt: new Date(), completedAt: new Date() });
@@ -432,7 +435,10 @@ export async function buildCatalogueContext(testApp: TestApp, fixtures: Fixtures
   const member = await fixtures.user('member', [[organization, ['perm_Read', 'perm_Edit']]]);
   const otherMember = await fixtures.user('other-member', [[otherOrganization, ['perm_Read', 'perm_Edit']]]);
   const organizations = testApp.app.get(OrganizationsService);
-  for (const [target, tenant] of [[organization, 'ALPHA_PRD'], [otherOrganization, 'BRAVO_PRD']] as const) {
+  for (const [target, tenant] of [
+    [organization, 'ALPHA_PRD'],
+    [otherOrganization, 'BRAVO_PRD'],
+  ] as const) {
     await organizations.upsertApiServer(target.id, {
       name: `${tenant} server`,
       baseUrl: UNREACHABLE_PEMS,

@@ -38,7 +38,7 @@ function processes(): Array<{ pid: number; ppid: number; comm: string; jiffies: 
 function sample(): Sample {
   const all = processes();
   const ours = new Set<number>([process.pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const entry of all) {
       if (!ours.has(entry.pid) && ours.has(entry.ppid)) {
@@ -88,7 +88,9 @@ export const FOREIGN_LOAD_TOLERATED_CORES = 0.35;
 export function checkUnlessMachineBusy(load: ForeignLoad, what: string, check: () => void): void {
   const foreign = load.foreignCores();
   if (foreign !== null && foreign > FOREIGN_LOAD_TOLERATED_CORES) {
-    noteUndecided(`TIMING NOT MEASURABLE for ${what}: other work took ${foreign.toFixed(2)} cores of this ${cpus().length}-core machine meanwhile (tolerated: ${FOREIGN_LOAD_TOLERATED_CORES}).`);
+    noteUndecided(
+      `TIMING NOT MEASURABLE for ${what}: other work took ${foreign.toFixed(2)} cores of this ${cpus().length}-core machine meanwhile (tolerated: ${FOREIGN_LOAD_TOLERATED_CORES}).`,
+    );
     return;
   }
   check();

@@ -18,7 +18,8 @@ export async function expectNothingLost(dataSource: DataSource, simulator: Threa
   expect(modifications.filter((m) => m.status === 'conflict')).toEqual([]);
   for (const synced of modifications.filter((m) => m.status === 'synced')) {
     const stored = simulator.getRecord(organizationCode, synced.pfa_id)!;
-    for (const [field, value] of Object.entries(synced.changes)) expect({ pfaId: synced.pfa_id, field, value: stored.data[field as never] }).toEqual({ pfaId: synced.pfa_id, field, value });
+    for (const [field, value] of Object.entries(synced.changes))
+      expect({ pfaId: synced.pfa_id, field, value: stored.data[field as never] }).toEqual({ pfaId: synced.pfa_id, field, value });
   }
   const [{ processing }] = await dataSource.query(`SELECT count(*)::int AS processing FROM pfa_write_queue WHERE status = 'processing'`);
   expect(processing).toBe(0);

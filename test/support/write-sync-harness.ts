@@ -121,7 +121,10 @@ export class WriteSyncHarness {
 
   /** POST /api/pems/write-sync for RIO (all pending, or the listed ones); answers the response. */
   queue(body: Record<string, unknown> = {}, user: TestUser = this.planner) {
-    return this.http().post('/api/pems/write-sync').set(this.as(user)).send({ organizationId: this.rio.id, ...body });
+    return this.http()
+      .post('/api/pems/write-sync')
+      .set(this.as(user))
+      .send({ organizationId: this.rio.id, ...body });
   }
 
   async queueOk(body: Record<string, unknown> = {}): Promise<{ success: boolean; jobId: string | null; queuedCount: number; estimatedCompletionTime: string }> {
@@ -176,7 +179,10 @@ export class WriteSyncHarness {
   }
 
   syncStatus(query: Record<string, string> = {}) {
-    return this.http().get('/api/pems/sync-status').query({ organizationId: this.rio.id, ...query }).set(this.as());
+    return this.http()
+      .get('/api/pems/sync-status')
+      .query({ organizationId: this.rio.id, ...query })
+      .set(this.as());
   }
 }
 

@@ -72,7 +72,8 @@ export class SeedService {
       const known = new Set((file.organizations ?? []).map((organization) => organization.code));
       const stored = await this.organizationRepository.findBy({ code: In(this.membershipCodes(file)) });
       stored.forEach((organization) => known.add(organization.code));
-      for (const code of this.membershipCodes(file)) if (!known.has(code)) problems.push(`organization ${code} is named by a user but exists neither in the file nor in the database`);
+      for (const code of this.membershipCodes(file))
+        if (!known.has(code)) problems.push(`organization ${code} is named by a user but exists neither in the file nor in the database`);
     }
     if (problems.length > 0) throw new SeedFileError(problems);
     return file;

@@ -42,7 +42,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (exception instanceof AppException && body.statusCode >= 500) {
       this.logger.warn(`${where} answered ${body.statusCode}: ${exception.message}`);
     } else if (body.statusCode >= 500) {
-      const detail = exception instanceof Error ? exception.stack ?? exception.message : String(exception);
+      const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`Unhandled error on ${where}`, detail);
     }
     if (response.headersSent) {
@@ -64,7 +64,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         typeof answer === 'string'
           ? answer
           : Array.isArray((answer as { message?: unknown }).message)
-            ? ((answer as { message: string[] }).message).join('; ')
+            ? (answer as { message: string[] }).message.join('; ')
             : String((answer as { message?: unknown }).message ?? exception.message);
       return this.body(status, HttpStatus[status] ?? 'ERROR', message, correlationId);
     }
@@ -86,7 +86,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   }
 
   private body(statusCode: number, code: string, message: string, correlationId: string, errors?: FieldError[]): ErrorBody {
-    const error = (HttpStatus[statusCode] ?? 'ERROR').toLowerCase().split('_').map((word) => word[0].toUpperCase() + word.slice(1)).join(' ');
+    const error = (HttpStatus[statusCode] ?? 'ERROR')
+      .toLowerCase()
+      .split('_')
+      .map((word) => word[0].toUpperCase() + word.slice(1))
+      .join(' ');
     return { statusCode, error, code, message, ...(errors ? { errors } : {}), correlationId };
   }
 }

@@ -12,9 +12,7 @@ export function IsPemsFieldMap(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-          return Object.entries(value).every(
-            ([field, name]) => isPfaFieldName(field) && typeof name === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(name),
-          );
+          return Object.entries(value).every(([field, name]) => isPfaFieldName(field) && typeof name === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(name));
         },
       },
     });

@@ -36,19 +36,11 @@ export function buildGetRecordRequest(pfaId: string, organizationCode: string) {
  * PEMS keeps whatever someone else changed in the fields we do not touch. Fields go in
  * catalogue order, so the same change always makes the same body.
  */
-export function buildUpdateRecordRequest(
-  pfaId: string,
-  organizationCode: string,
-  baseVersion: number,
-  changes: PfaData,
-  fieldMap: Record<PfaFieldName, string>,
-) {
+export function buildUpdateRecordRequest(pfaId: string, organizationCode: string, baseVersion: number, changes: PfaData, fieldMap: Record<PfaFieldName, string>) {
   for (const field of Object.keys(changes)) {
     if (!isPfaFieldName(field)) throw new PemsValueEncodeError(`${field} is not a PFA field`);
   }
-  const fieldPairs = PFA_FIELD_NAMES.filter((field) => changes[field] !== undefined).map((field) =>
-    pair(fieldMap[field], encodePfaValue(field, changes[field])),
-  );
+  const fieldPairs = PFA_FIELD_NAMES.filter((field) => changes[field] !== undefined).map((field) => pair(fieldMap[field], encodePfaValue(field, changes[field])));
   if (fieldPairs.length === 0) throw new PemsValueEncodeError('the update changes no field');
   return screenEnvelope('UPDATE', [...keyPairs(pfaId, organizationCode), pair(PEMS_VERSION_FIELD, { NUMERICDATA: baseVersion }), ...fieldPairs]);
 }

@@ -90,11 +90,7 @@ function optionalCount(value: unknown, name: string): number | null {
  * A NEXTCURSORPOSITION that does not move past the page's own cursor makes the answer
  * unreadable: followed, it would loop; dropped, it would pass for the end of the list.
  */
-export function parseGridPage(
-  body: unknown,
-  fieldMap: Record<PfaFieldName, string>,
-  cursor: number,
-): Omit<PemsRecordPage, 'records'> & { rows: GridRecordRow[] } {
+export function parseGridPage(body: unknown, fieldMap: Record<PfaFieldName, string>, cursor: number): Omit<PemsRecordPage, 'records'> & { rows: GridRecordRow[] } {
   const resultData = at(body, ['Result', 'ResultData']);
   if (!isObject(resultData)) throw new PemsValueFormatError('Result.ResultData is missing');
   const rows = asList(resultData.DATARECORD).map((row) => {

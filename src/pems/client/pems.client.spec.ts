@@ -24,9 +24,11 @@ const BASIC_TOKEN = Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64');
 
 class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
-  private capture = (level: string) => (message: unknown, ...params: unknown[]) => {
-    this.lines.push(`${level} ${JSON.stringify([message, ...params])}`);
-  };
+  private capture =
+    (level: string) =>
+    (message: unknown, ...params: unknown[]) => {
+      this.lines.push(`${level} ${JSON.stringify([message, ...params])}`);
+    };
   log = this.capture('log');
   error = this.capture('error');
   warn = this.capture('warn');
@@ -95,8 +97,7 @@ describe('PemsClient', () => {
     fieldMap: null,
     ...overrides,
   });
-  const apiKeyConn = (overrides: Partial<PemsConnection> = {}) =>
-    conn({ authType: 'api_key', username: undefined, password: undefined, apiKey: API_KEY, ...overrides });
+  const apiKeyConn = (overrides: Partial<PemsConnection> = {}) => conn({ authType: 'api_key', username: undefined, password: undefined, apiKey: API_KEY, ...overrides });
 
   /** Every grid page from the start, following NEXTCURSORPOSITION as read sync does. */
   async function allPages(connection: PemsConnection, pageSize: number): Promise<PemsRecordPage[]> {
@@ -423,7 +424,10 @@ describe('PemsClient', () => {
     });
 
     it('a 200 carrying an ErrorAlert is a failure, classified by the alert', async () => {
-      canned.answer = () => ({ status: 200, body: JSON.stringify({ ErrorAlert: [{ Name: 'RecordUpdatedByAnotherUser', Message: 'The record has been updated by another user.' }] }) });
+      canned.answer = () => ({
+        status: 200,
+        body: JSON.stringify({ ErrorAlert: [{ Name: 'RecordUpdatedByAnotherUser', Message: 'The record has been updated by another user.' }] }),
+      });
       expect(await failure(client.updateRecord(conn({ baseUrl: canned.baseUrl }), 'PFA-1', 1, { model: 'x' }))).toMatchObject({ kind: 'version_conflict', status: 200 });
     });
   });
@@ -644,10 +648,7 @@ describe('PemsClient', () => {
 
       expect(failures.length).toBeGreaterThan(25);
       expect(logger.lines.length).toBeGreaterThan(25);
-      const everything = [
-        ...logger.lines,
-        ...failures.flatMap((error) => [error.message, error.stack ?? '', JSON.stringify(error), String(error)]),
-      ].join('\n');
+      const everything = [...logger.lines, ...failures.flatMap((error) => [error.message, error.stack ?? '', JSON.stringify(error), String(error)])].join('\n');
       for (const secret of [PASSWORD, API_KEY, BASIC_TOKEN, `${USERNAME}:${PASSWORD}`]) expect(everything).not.toContain(secret);
       expect(failures.every((error) => (error as Error & { cause?: unknown }).cause === undefined)).toBe(true);
     });

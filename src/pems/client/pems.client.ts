@@ -252,9 +252,7 @@ export class PemsClient {
 
   private fail(conn: PemsConnection, error: PemsApiError, started: number): PemsApiError {
     const status = error.status === null ? 'no answer' : String(error.status);
-    this.logger.warn(
-      redactCredentials(`${error.message} [${error.kind}, ${status}, ${Math.round(performance.now() - started)} ms]`, conn),
-    );
+    this.logger.warn(redactCredentials(`${error.message} [${error.kind}, ${status}, ${Math.round(performance.now() - started)} ms]`, conn));
     return error;
   }
 
