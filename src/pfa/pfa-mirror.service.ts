@@ -110,6 +110,44 @@ export class PfaMirrorService {
     const created = moved.filter((row) => row.inserted).length;
     return { created, updated: moved.length - created, unchanged: unchanged.length };
   }
+
+  /**
+   * Read sync's end: the organization's records not synced since `startedAt` (the walk did not
+   * see them), except `stillListed`, are marked deleted in PEMS, unless they are more than
+   * `maxPercent` of its live records and the caller did not confirm. Counting and marking are one
+   * statement, and a record synced meanwhile (a write's answer) is never marked: the unlisted
+   * records are locked (in pfaId order) and checked again. Answers the counts (`marked` 0 when
+   * withheld).
+   */
+  async markUnlistedDeleted(
+    organizationId: string,
+    startedAt: Date,
+    limit: { confirmed: boolean; maxPercent: number; stillListed: string[] },
+  ): Promise<{ unlisted: number; live: number; marked: number }> {
+    const [counts]: Array<{ unlisted: number; live: number; marked: number }> = await this.dataSource.query(
+      `WITH live AS (
+         SELECT id FROM pfa_records WHERE organization_id = $1 AND deleted_in_pems_at IS NULL
+       ), unlisted AS (
+         -- Locked in the order every writer of records uses (record-locks.ts).
+         SELECT id FROM pfa_records
+         WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
+           AND pfa_id <> ALL($5::text[])
+         ORDER BY pfa_id COLLATE "C" FOR UPDATE
+       ), tally AS (
+         SELECT (SELECT count(*) FROM unlisted)::int AS unlisted, (SELECT count(*) FROM live)::int AS live
+       ), marked AS (
+         UPDATE pfa_records AS record SET deleted_in_pems_at = now(), updated_at = now()
+         FROM unlisted, tally
+         WHERE record.id = unlisted.id
+           AND record.deleted_in_pems_at IS NULL AND (record.last_synced_at IS NULL OR record.last_synced_at < $2)
+           AND ($3::boolean OR tally.unlisted * 100 <= tally.live * $4::int)
+         RETURNING record.id
+       )
+       SELECT tally.unlisted, tally.live, (SELECT count(*) FROM marked)::int AS marked FROM tally`,
+      [organizationId, startedAt, limit.confirmed, limit.maxPercent, limit.stillListed],
+    );
+    return counts;
+  }
 }
 
 /** One snapshot per record, the newest, in pfaId order by UTF-16 code units (COLLATE "C" for ASCII ids): the order in which every writer locks records (record-locks.ts). */

@@ -130,28 +130,7 @@ export class PemsReadSyncService {
    */
   private async markUnlisted(organizationId: string, startedAt: Date, confirmed: boolean, stillListed: string[]): Promise<UnlistedOutcome> {
     const maxPercent = this.config.PEMS_READ_SYNC_MAX_DELETE_PERCENT;
-    const [{ unlisted, live, marked }]: Array<{ unlisted: number; live: number; marked: number }> = await this.dataSource.query(
-      `WITH live AS (
-         SELECT id FROM pfa_records WHERE organization_id = $1 AND deleted_in_pems_at IS NULL
-       ), unlisted AS (
-         -- Locked in the order every writer of records uses (record-locks.ts).
-         SELECT id FROM pfa_records
-         WHERE organization_id = $1 AND deleted_in_pems_at IS NULL AND (last_synced_at IS NULL OR last_synced_at < $2)
-           AND pfa_id <> ALL($5::text[])
-         ORDER BY pfa_id COLLATE "C" FOR UPDATE
-       ), tally AS (
-         SELECT (SELECT count(*) FROM unlisted)::int AS unlisted, (SELECT count(*) FROM live)::int AS live
-       ), marked AS (
-         UPDATE pfa_records AS record SET deleted_in_pems_at = now(), updated_at = now()
-         FROM unlisted, tally
-         WHERE record.id = unlisted.id
-           AND record.deleted_in_pems_at IS NULL AND (record.last_synced_at IS NULL OR record.last_synced_at < $2)
-           AND ($3::boolean OR tally.unlisted * 100 <= tally.live * $4::int)
-         RETURNING record.id
-       )
-       SELECT tally.unlisted, tally.live, (SELECT count(*) FROM marked)::int AS marked FROM tally`,
-      [organizationId, startedAt, confirmed, maxPercent, stillListed],
-    );
+    const { unlisted, live, marked } = await this.mirror.markUnlistedDeleted(organizationId, startedAt, { confirmed, maxPercent, stillListed });
     const withinLimit = confirmed || unlisted * 100 <= live * maxPercent;
     if (withinLimit) return { marked, withheld: 0, warning: null };
     const percent = Math.round((unlisted / live) * 1000) / 10;

@@ -367,6 +367,11 @@ export class WriteQueueService {
     return backlog;
   }
 
+  /** Fresh planner statistics for the queue (ANALYZE), after thousands of rows arrived at once. */
+  async refreshPlannerStatistics(): Promise<void> {
+    await this.dataSource.query('ANALYZE pfa_write_queue');
+  }
+
   /** Wakes every instance's worker at commit: the organization's items may be claimable now. */
   async wakeWorkers(manager: EntityManager, organizationId: string): Promise<void> {
     await manager.query('SELECT pg_notify($1, $2)', [WRITE_QUEUE_CHANNEL, organizationId]);

@@ -35,7 +35,7 @@ export class WriteSyncService {
     // Thousands of new pending rows leave the planner's statistics stale until autovacuum
     // analyzes the table; analyze it now. (The claim is planned to be safe on stale statistics
     // too: before it was, one claim took 42 s here, docs/performance.md.)
-    if (response.queuedCount >= LARGE_ENQUEUE) await this.dataSource.query('ANALYZE pfa_write_queue');
+    if (response.queuedCount >= LARGE_ENQUEUE) await this.queue.refreshPlannerStatistics();
     return response;
   }
 
