@@ -101,7 +101,6 @@ describe('state transitions (e2e)', () => {
     const transitions: Case[] = [
       { name: 'complete', from: ['processing'], to: 'completed', leased: true, run: async (m, c) => (await queue().completeAll(m, [{ item: c, statusCode: 200 }])).has(c.id) },
       { name: 'fail', from: ['processing'], to: 'failed', leased: true, run: (m, c) => queue().fail(m, c, { reason: 'refused', statusCode: 400, modification: 'fail' }) },
-      { name: 'finish', from: ['processing'], to: 'failed', leased: true, run: (m, c) => queue().finish(m, c, { status: 'failed', error: 'refused' }) },
       { name: 'retry failed', from: ['failed'], to: 'pending', leased: false, run: async (m) => (await queue().retryFailed(m, item.organizationId, [item.id])) === 1 },
       { name: 'cancel', from: ['pending'], to: 'cancelled', leased: false, run: async (m) => (await queue().cancel(m, item.id, 'Cancelled by a user')) !== null },
     ];

@@ -238,7 +238,7 @@ interface BaselineJob {
 /**
  * The pg-boss 10 baseline: the same 5,000 writes as jobs of a pg-boss queue. Each job makes the
  * same PEMS call through the app's PemsClient (and so the same PostgreSQL rate limiter),
- * then marks the same rows done in one transaction, as WriteItemProcessor.complete does: the
+ * then marks the same rows done in one transaction, as WriteOutcomes.completed does (WriteQueueService.completeAll): the
  * queue row completed (conditional on the lease), the modification synced, the mirror moved on
  * with its history snapshot. The queue rows are inserted as `processing`, leased to
  * "pgboss-baseline" for a day, so our idle worker never touches them.

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { FieldError, NotFoundAppException, RequestValidationException } from '../common/errors/app.exception';
+import { InternalError } from '../common/errors/internal.error';
 import { PfaChangeCheck, effectiveBefore, invalidChange } from '../pfa/change-check';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
@@ -65,7 +66,7 @@ export class ConflictsService {
       const resolvedAt = new Date();
       let appliedChanges: PfaChanges | null = null;
       if (input.resolution === 'use_pems') {
-        await this.modifications.move(manager, 'resolveWithoutWrite', [modification.id]);
+        await this.resolveWithoutWrite(manager, modification.id);
       } else {
         appliedChanges = await this.requeue(manager, conflict, modification, record, input);
       }
@@ -93,6 +94,11 @@ export class ConflictsService {
     });
   }
 
+  /** The modification is synced with no write; it is `conflict` (its conflict is unresolved and both rows are locked), or the invariant broke. */
+  private async resolveWithoutWrite(manager: EntityManager, modificationId: string): Promise<void> {
+    if ((await this.modifications.move(manager, 'resolveWithoutWrite', [modificationId])).length !== 1) throw notInConflict(modificationId);
+  }
+
   private async requeue(manager: EntityManager, conflict: PfaSyncConflict, modification: PfaModification, record: PfaRecord, input: ResolveConflictDto): Promise<PfaChanges> {
     const wanted: PfaChanges = input.resolution === 'merge' ? { ...modification.changes, ...input.mergedData } : { ...modification.changes };
     const unsynced = await manager.getRepository(PfaModification).find({
@@ -110,14 +116,15 @@ export class ConflictsService {
       throw invalidChange(errors, "Our values no longer pass validation on PEMS's record; resolve with merge or use_pems");
     }
     if (Object.keys(toSend).length === 0) {
-      await this.modifications.move(manager, 'resolveWithoutWrite', [modification.id]);
+      await this.resolveWithoutWrite(manager, modification.id);
       return {};
     }
-    await this.modifications.requeueResolved(manager, modification.id, {
+    const requeued = await this.modifications.requeueResolved(manager, modification.id, {
       changes: toSend,
       baseValues: Object.fromEntries(Object.keys(toSend).map((field) => [field, record.data[field as keyof PfaData] ?? null])),
       baseVersion: record.version,
     });
+    if (!requeued) throw notInConflict(modification.id);
     const previous = conflict.queueItemId ? await manager.getRepository(PfaWriteQueueItem).findOneBy({ id: conflict.queueItemId }) : null;
     await this.queue.enqueue(manager, {
       organizationId: conflict.organizationId,
@@ -169,4 +176,9 @@ function toConflictDto(conflict: PfaSyncConflict): ConflictDto {
     resolvedAt: conflict.resolvedAt,
     appliedChanges: conflict.appliedChanges,
   };
+}
+
+/** An unresolved conflict whose modification is not in `conflict`: a broken invariant, never the caller's fault. */
+function notInConflict(modificationId: string): InternalError {
+  return new InternalError(`Modification ${modificationId} of an unresolved conflict is not in conflict`);
 }

@@ -1,3 +1,4 @@
+import { InternalError } from '../common/errors/internal.error';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { DatabaseServerService } from './database-server.service';
@@ -94,6 +95,6 @@ export class PgListenerService implements OnApplicationShutdown {
 }
 
 function quote(channel: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new InternalError(`Not a channel name: ${channel}`);
   return channel;
 }

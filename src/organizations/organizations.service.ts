@@ -117,7 +117,9 @@ export class OrganizationsService {
       );
       // Write sync ends a credentials pause on new credentials, and wakes its workers (writes enabled, say).
       await this.events.changed(manager, { organizationId, credentialsChanged });
-      return { saved, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
+      // As it stands now, with what the listeners changed (a pause ended).
+      const afterListeners = await manager.findOneByOrFail(ApiServer, { id: saved.id });
+      return { saved: afterListeners, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
     });
     return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome };
   }

@@ -1,3 +1,4 @@
+import { InternalError } from '../common/errors/internal.error';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -36,7 +37,7 @@ export class PemsConnectionFactory {
 
   /** `rateLimitPerSecond`: the tenant's (one value per tenant, pems_tenants). */
   private connect(server: ApiServer, rateLimitPerSecond: number): PemsConnection {
-    if (!server.organization) throw new Error('connect() needs the API server loaded with its organization');
+    if (!server.organization) throw new InternalError('connect() needs the API server loaded with its organization');
     const { credentials, problem } = this.cipher.decryptOrNone(server.credentialsEncrypted, server.id);
     if (problem) this.logger.warn(`API server ${server.id} of ${server.organization.code}: ${problem}; set its credentials again`);
     return {

@@ -39,16 +39,17 @@ export type ModificationTransition = keyof typeof MODIFICATION_TRANSITIONS;
  * The statement of one transition, for the listed modifications (`ids`: an SQL expression of
  * type uuid[]). ModificationStates runs it; the write queue embeds it in the statements that
  * must move a queue item and its modification in one round trip (the claim, completions, the
- * reaper), so that the hot path costs no extra statement. `sync` stamps synced_at and clears
- * the error; `fail` and `conflict` record `error` (an SQL expression); `queue`, `retry` and
- * `requeueResolved` clear it; the others leave it.
+ * reaper), so that the hot path costs no extra statement. `sync` and `resolveWithoutWrite`
+ * stamp synced_at and clear the error; `fail` and `conflict` record `error` (an SQL
+ * expression); `queue` and `retry` clear it; the others leave it. (`requeueResolved` also
+ * re-bases the modification: ModificationStates.requeueResolved.)
  */
-export function modificationTransitionSql(transition: ModificationTransition, ids: string, error = 'NULL'): string {
+export function modificationTransitionSql(transition: Exclude<ModificationTransition, 'requeueResolved'>, ids: string, error = 'NULL'): string {
   const { from, to } = MODIFICATION_TRANSITIONS[transition];
   const set = [`status = '${to}'`, 'updated_at = now()'];
   if (to === 'synced') set.push('synced_at = now()');
   if (transition === 'fail' || transition === 'conflict') set.push(`sync_error = ${error}`);
-  else if (['queue', 'retry', 'requeueResolved', 'sync', 'resolveWithoutWrite'].includes(transition)) set.push('sync_error = NULL');
+  else if (['queue', 'retry', 'sync', 'resolveWithoutWrite'].includes(transition)) set.push('sync_error = NULL');
   return `UPDATE pfa_modification SET ${set.join(', ')} WHERE id = ANY(${ids}) AND status IN (${from.map((state) => `'${state}'`).join(', ')})`;
 }
 
@@ -57,9 +58,10 @@ export type NewModification = Pick<PfaModification, 'organizationId' | 'recordId
 
 /**
  * The only writer of `pfa_modification`: a modification is created `pending` here, its values
- * change here, and every change of its status is one of MODIFICATION_TRANSITIONS, one
- * conditional statement in the caller's transaction. Each method answers the ids it moved: an
- * id left out was not in a state the transition may start from.
+ * change here, and every change of its status is one of MODIFICATION_TRANSITIONS (or a fold
+ * that leaves no change, pending → discarded), one conditional statement in the caller's
+ * transaction. Each method answers what it moved: an id left out was not in a state the
+ * transition may start from.
  */
 @Injectable()
 export class ModificationStates {
@@ -96,7 +98,7 @@ export class ModificationStates {
    * Moves the listed modifications along `transition`, with `error` as their sync error where
    * the transition records one (`fail`, `conflict`).
    */
-  async move(manager: EntityManager, transition: ModificationTransition, ids: string[], error?: string): Promise<string[]> {
+  async move(manager: EntityManager, transition: Exclude<ModificationTransition, 'requeueResolved'>, ids: string[], error?: string): Promise<string[]> {
     if (ids.length === 0) return [];
     const recordsError = transition === 'fail' || transition === 'conflict';
     const rows = await returningRows<{ id: string }>(

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PfaData } from '../validation/pfa-fields';
 import { PfaHistorySource } from './entities/pfa-record-history.entity';
-import { PfaRecord } from './entities/pfa-record.entity';
 
 /** A record as PEMS gave it: its key, its version (`recordid`) and its fields. */
 export interface PemsRecordSnapshot {
@@ -12,8 +11,6 @@ export interface PemsRecordSnapshot {
   data: PfaData;
   lastModified?: string | null;
 }
-
-export type MirrorOutcome = 'created' | 'updated' | 'unchanged';
 
 export interface MirrorCounts {
   created: number;
@@ -46,17 +43,6 @@ export function typedColumnsOf(data: PfaData) {
 @Injectable()
 export class PfaMirrorService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** One record; answers the mirror row as it stands afterwards. */
-  async apply(organizationId: string, snapshot: PemsRecordSnapshot, source: PfaHistorySource, manager?: EntityManager): Promise<{ record: PfaRecord; outcome: MirrorOutcome }> {
-    const run = async (m: EntityManager) => {
-      const counts = await this.applyMany(organizationId, [snapshot], source, m);
-      const record = await m.getRepository(PfaRecord).findOneByOrFail({ organizationId, pfaId: snapshot.pfaId });
-      const outcome: MirrorOutcome = counts.created ? 'created' : counts.updated ? 'updated' : 'unchanged';
-      return { record, outcome };
-    };
-    return manager ? run(manager) : this.dataSource.transaction(run);
-  }
 
   /** A batch (a read-sync page) in three statements, whatever its size. */
   async applyMany(organizationId: string, snapshots: PemsRecordSnapshot[], source: PfaHistorySource, manager?: EntityManager): Promise<MirrorCounts> {

@@ -16,6 +16,6 @@ import { PfaRecordsService } from './pfa-records.service';
   imports: [TypeOrmModule.forFeature([PfaRecord, PfaRecordHistory, PfaModification]), ValidationModule],
   controllers: [PfaModificationsController, PfaRecordsController],
   providers: [PfaRecordsService, PfaModificationsService, PfaMirrorService, ModificationStates, PfaChangeCheck],
-  exports: [PfaRecordsService, PfaModificationsService, PfaMirrorService, ModificationStates, PfaChangeCheck, TypeOrmModule],
+  exports: [PfaRecordsService, PfaMirrorService, ModificationStates, PfaChangeCheck, TypeOrmModule],
 })
 export class PfaModule {}

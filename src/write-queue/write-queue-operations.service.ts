@@ -56,8 +56,8 @@ export class WriteQueueOperationsService {
         if (reason) skipped.push({ id: candidate.id, reason });
         else retryable.push(candidate.id);
       }
-      await this.queue.retryFailed(manager, request.organizationId, retryable);
-      return { retriedCount: retryable.length, skipped };
+      const retriedCount = await this.queue.retryFailed(manager, request.organizationId, retryable);
+      return { retriedCount, skipped };
     });
   }
 

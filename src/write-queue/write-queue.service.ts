@@ -196,16 +196,16 @@ export class WriteQueueService {
     return count;
   }
 
-  /** Marks the attempt done, if its claim still holds the item; false when it no longer does. */
-  async finish(manager: EntityManager, item: PfaWriteQueueItem, outcome: { status: 'completed' | 'failed'; error?: string | null; statusCode?: number | null }): Promise<boolean> {
+  /** Ends the attempt as failed, if its claim still holds the item (the item alone: `fail` moves the modification). */
+  private async endAsFailed(manager: EntityManager, item: PfaWriteQueueItem, outcome: { error: string; statusCode: number | null }): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(
       manager,
       `UPDATE pfa_write_queue
-       SET status = $3, completed_at = now(), locked_by = NULL, locked_until = NULL, lease_token = NULL,
-           last_error = $4, last_status_code = $5, resend_count = $6
+       SET status = 'failed', completed_at = now(), locked_by = NULL, locked_until = NULL, lease_token = NULL,
+           last_error = $3, last_status_code = $4, resend_count = $5
        WHERE id = $1 AND lease_token = $2 AND status = 'processing'
        RETURNING id`,
-      [item.id, item.leaseToken, outcome.status, outcome.error ?? null, outcome.statusCode ?? null, item.resendCount],
+      [item.id, item.leaseToken, outcome.error, outcome.statusCode, item.resendCount],
     );
     return rows.length === 1;
   }
@@ -266,7 +266,7 @@ export class WriteQueueService {
     item: PfaWriteQueueItem,
     outcome: { reason: string; statusCode: number | null; modification: 'fail' | 'conflict'; modificationError?: string },
   ): Promise<boolean> {
-    const ended = await this.finish(manager, item, { status: 'failed', error: outcome.reason, statusCode: outcome.statusCode });
+    const ended = await this.endAsFailed(manager, item, { error: outcome.reason, statusCode: outcome.statusCode });
     if (!ended) return false;
     await this.modifications.move(manager, outcome.modification, [item.modificationId], outcome.modificationError ?? outcome.reason);
     return true;

@@ -22,8 +22,8 @@ export type WriteVerdict =
 /**
  * Whether an attempt may send, judged against the mirror (before the first send, when the
  * mirror is ahead of the modification's base) or against PEMS's record (read back after a
- * version conflict, which the mirror then takes). It records nothing: the orchestrator acts on
- * the verdict.
+ * version conflict, which the mirror then takes). It records no outcome: the orchestrator acts
+ * on the verdict.
  */
 @Injectable()
 export class WriteConflictCheck {

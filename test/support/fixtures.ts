@@ -84,7 +84,7 @@ export class Fixtures {
   }
 
   async record(organization: Organization, pfaId: string, data: PfaData = craneData(), version = 1): Promise<PfaRecord> {
-    const { record } = await this.testApp.app.get(PfaMirrorService).apply(organization.id, { pfaId, version, data }, 'read_sync');
-    return record;
+    await this.testApp.app.get(PfaMirrorService).applyMany(organization.id, [{ pfaId, version, data }], 'read_sync');
+    return this.testApp.dataSource.getRepository(PfaRecord).findOneByOrFail({ organizationId: organization.id, pfaId });
   }
 }

@@ -58,10 +58,10 @@ export class ApiServer {
   fieldMap: Record<string, string> | null;
 
   /**
-   * The credentials pause (PEMS rejected the credentials: these three columns) belongs to write
-   * sync, its only writer (ServerAuthPauseService); saving the entity never writes them.
+   * When PEMS last rejected the credentials; cleared by a successful call or new credentials.
+   * The credentials pause (this column and the next two) belongs to write sync, its only writer
+   * (ServerAuthPauseService); saving the entity never writes them.
    */
-  /** When PEMS last rejected the credentials; cleared by a successful call or new credentials. */
   @Column({ name: 'auth_failed_at', type: 'timestamptz', nullable: true, insert: false, update: false })
   authFailedAt: Date | null;
 
