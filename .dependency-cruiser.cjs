@@ -2,12 +2,12 @@
  * Which module may import which, checked in CI by `npm run depcruise`. Each rule says why it
  * exists. There are no exceptions: a breach fails CI.
  *
- * Cycles are checked between files (no-circular) and between modules (no-circular-folders).
- * `npm run depcruise` runs the rules twice: over every file, and over src/ collapsed to one
- * node per module (src/<module>, and src/pems/<part>), where no-circular-folders finds a cycle
- * between two modules even when it passes through their entities/ or dto/ subfolders and no
- * two files import each other. That collapsed graph is the one docs/architecture.md draws
- * (`npm run arch:graph`).
+ * Cycles are checked between files (no-circular), between folders (no-circular-folders: it
+ * compares directories one by one, so src/pfa and src/pfa/entities are two folders), and between
+ * modules by scripts/module-cycles.mjs, which `npm run depcruise` runs next: it collapses this
+ * graph to one node per module (src/<module>, src/pems/<part>) and fails on any cycle, also one
+ * that passes through entities/ or dto/ subfolders. That collapsed graph is the one
+ * docs/architecture.md draws (`npm run arch:graph`).
  *
  * tsPreCompilationDeps: an `import type` counts too; a type shared across a boundary couples
  * the two sides as much as a value does.
