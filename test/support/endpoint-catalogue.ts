@@ -411,7 +411,8 @@ async function writeSyncState(testApp: TestApp, record: PfaRecord, author: TestU
     completedAt: new Date(),
   });
 
-  const conflicted = await editAndSet({ monthlyRate: 13000 }, 'pending');
+  // In `conflict`, as the worker leaves the modification of an unresolved conflict (a resolution moves it on from there).
+  const conflicted = await editAndSet({ monthlyRate: 13000 }, 'conflict', 'VERSION_CONFLICT: PEMS changed monthlyRate meanwhile');
   const conflictItem = await itemOf(conflicted, { status: 'failed', lastError: 'VERSION_CONFLICT', lastStatusCode: 409, lastAttemptAt: new Date(), completedAt: new Date() });
   const conflict = await dataSource.transaction((manager) =>
     testApp.app.get(ConflictStore).record(manager, {
