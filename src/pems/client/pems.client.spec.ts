@@ -624,6 +624,23 @@ describe('PemsClient', () => {
       }
     });
 
+    it('a request whose permit ran out as it was made never leaves, on a kept-alive socket either: it is reported not sent, and PEMS never sees it', async () => {
+      const pfaIds = sim.listRecords(ORG, 0, 30).records.map((record) => record.pfaId);
+      // Every socket of the pool kept alive by a first round of writes.
+      await Promise.all(pfaIds.map((pfaId) => client.updateRecord(conn(), pfaId, sim.getRecord(ORG, pfaId)!.recordid, { model: 'first round' })));
+      sim.clearLog();
+      limiter.abandonAfterMs = -1;
+      try {
+        const errors = await Promise.all(pfaIds.map((pfaId) => failure(client.updateRecord(conn(), pfaId, sim.getRecord(ORG, pfaId)!.recordid, { model: 'never sent' }))));
+        expect(errors.every((error) => error.kind === 'retryable' && /not sent/.test(error.message))).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(sim.getLog()).toEqual([]);
+        expect(pfaIds.map((pfaId) => sim.getRecord(ORG, pfaId)!.data.model)).toEqual(pfaIds.map(() => 'first round'));
+      } finally {
+        limiter.abandonAfterMs = 60_000;
+      }
+    });
+
     it('a paused tenant (a Retry-After longer than a caller waits) fails the call as tenant_paused, without sending it', async () => {
       const acquire = jest.spyOn(limiter, 'acquire').mockRejectedValue(new PemsTenantPausedError(120_000));
       try {

@@ -279,7 +279,11 @@ function reportingDeparture(permit: SendPermit, lookup: RequestOptions['lookup']
       const slotPassed = () =>
         request.destroy(Object.assign(new Error('not sent: the connection to PEMS was not up before its send slot passed'), { code: 'ERR_PEMS_SLOT_PASSED' }));
       if (performance.now() > permit.abandonAt) {
-        process.nextTick(slotPassed);
+        // At once, not on the next tick: a kept-alive socket is handed to the request on the next
+        // tick and writes what the caller has ended it with by then, so a later destroy would call
+        // off a request that has already left. The caller's error listener still hears of it: a
+        // destroyed request emits its error on the next tick.
+        slotPassed();
         return request;
       }
       let reported = false;
