@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestValidationException } from '../common/errors/app.exception';
+import { FieldError, RequestValidationException } from '../common/errors/app.exception';
 import { PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
 import { PfaValidationCode, PfaValidationError } from '../validation/pfa-validation-error';
 import { PfaValidationService } from '../validation/pfa-validation.service';
@@ -46,9 +46,6 @@ export function effectiveBefore(mirror: PfaData, unsynced: PfaModification[], mo
 }
 
 /** A change that breaks the rules, refused: `errors` beside their fields. */
-export function invalidChange(
-  errors: PfaValidationError[] | Array<{ field: string; code: string; message: string }>,
-  message = 'The changes are invalid',
-): RequestValidationException {
+export function invalidChange(errors: FieldError[], message = 'The changes are invalid'): RequestValidationException {
   return new RequestValidationException(errors, message);
 }

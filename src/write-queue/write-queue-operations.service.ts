@@ -70,6 +70,7 @@ export class WriteQueueOperationsService {
       await lockRecordsByKey(manager, [found]);
       const cancelled = await this.queue.cancel(manager, id, 'Cancelled by a user');
       if (!cancelled) throw WriteQueueException.notCancellable((await manager.getRepository(PfaWriteQueueItem).findOneByOrFail({ id })).status);
+      await this.modifications.move(manager, 'unqueue', [cancelled.modificationId]);
       return toQueueItemDto(cancelled);
     });
   }

@@ -47,7 +47,8 @@ export interface EnqueueRequest {
  * The only writer of `pfa_write_queue` (docs/write-sync.md draws its state machine): enqueue,
  * claim (FOR UPDATE SKIP LOCKED with a lease), complete, retry later, fail, hand back, reap,
  * an operator's retry and cancel, purge. A modification's status moves with its item through
- * ModificationStates, in the same transaction (or the same statement). Each claim
+ * ModificationStates, in the same transaction (or the same statement; after a cancel, its caller
+ * moves it, since that depends on why). Each claim
  * gives the item a new lease token, and each change that ends or renews an attempt is
  * conditional on it: an attempt whose item was taken back and claimed again (by any worker,
  * this one included) can never finish or renew the newer claim.
@@ -333,10 +334,10 @@ export class WriteQueueService {
   }
 
   /**
-   * Cancels a waiting item (its modification goes back to `pending`, editable again), or, for a
-   * discard, the live item of a modification being discarded (its modification's own
-   * transition is the caller's). Answers the cancelled item; null when it was not pending.
-   * The caller holds the record's lock (record-locks.ts).
+   * Cancels a waiting item: the item alone, because what becomes of its modification depends on
+   * why (a cancel makes it editable again, a discard throws it away), and the caller moves it in
+   * the same transaction. Answers the cancelled item; null when it was not pending. The caller
+   * holds the record's lock (record-locks.ts).
    */
   async cancel(manager: EntityManager, id: string, reason: 'Cancelled by a user' | 'Discarded by a user'): Promise<PfaWriteQueueItem | null> {
     const rows = await returningRows<Record<string, unknown>>(
@@ -346,10 +347,7 @@ export class WriteQueueService {
        RETURNING *`,
       [id, reason],
     );
-    if (rows.length === 0) return null;
-    const item = entityFromRow(manager.getRepository(PfaWriteQueueItem), rows[0]);
-    if (reason === 'Cancelled by a user') await this.modifications.move(manager, 'unqueue', [item.modificationId]);
-    return item;
+    return rows.length === 0 ? null : entityFromRow(manager.getRepository(PfaWriteQueueItem), rows[0]);
   }
 
   /** The live (pending or processing) item of a modification, locked; null when it has none. */
