@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Express } from 'express';
 import helmet from 'helmet';
+import { boundedConcurrency } from './common/request-concurrency';
 import { AppConfig } from './config/app-config';
 import { requestLogger } from './logging/request-logger';
 
@@ -53,6 +54,9 @@ const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
+/** Requests that never wait for a place (boundedConcurrency): event streams stay open, and an operator needs health and metrics most when the API is busy. */
+const OUTSIDE_THE_LINE = /^\/(?:health|metrics|api\/pems\/events)(?:\/|$)/;
+
 /** TRUST_PROXY as Express reads it: a number of hops, true/false, or a list of addresses. */
 function trustProxyValue(value: string): number | boolean | string {
   if (/^\d+$/.test(value)) return Number(value);
@@ -67,7 +71,8 @@ export function apiDocsEnabled(config: AppConfig): boolean {
 
 /**
  * What main.ts and the e2e tests both do to the Nest application: security headers (helmet, no
- * X-Powered-By), the /api prefix (health and metrics stay at the root), the request log, and
+ * X-Powered-By), the /api prefix (health and metrics stay at the root), the request log, a bound on
+ * the requests worked on at once, and
  * Swagger UI with the OpenAPI document where apiDocsEnabled.
  */
 export function configureApp(app: INestApplication): INestApplication {
@@ -77,6 +82,7 @@ export function configureApp(app: INestApplication): INestApplication {
   if (config.TRUST_PROXY) express.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger());
+  app.use(boundedConcurrency(config.API_MAX_CONCURRENT_REQUESTS, (req) => OUTSIDE_THE_LINE.test(req.path)));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.enableShutdownHooks();
   if (apiDocsEnabled(config)) {

@@ -213,6 +213,17 @@ export class AppConfig {
   @Max(300_000)
   EVENT_STREAM_RECHECK_MS = 30_000;
 
+  /**
+   * API requests one instance works on at once; more wait their turn (src/common/request-concurrency.ts).
+   * The worker shares the event loop with the API: this keeps a busy API from making sends late.
+   * Event streams, /health and /metrics do not count.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  API_MAX_CONCURRENT_REQUESTS = 8;
+
   /** Swagger UI (/api/docs) and the OpenAPI document (/api/docs-json); unset: on, except when NODE_ENV=production. */
   @IsOptional()
   @Transform(toBoolean)
