@@ -19,7 +19,16 @@ const MAX_RETRY_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
 /** A claimed item, with the version of its record in the mirror at the claim (null: not mirrored). */
 export interface ClaimedItem {
   item: PfaWriteQueueItem;
+  /** The PEMS tenant it is sent to (pemsTenantKey). */
+  tenantKey: string;
   mirroredVersion: number | null;
+}
+
+/** How a claim shares PEMS: the places free per tenant, and the items already in flight per organization. */
+export interface ClaimShares {
+  /** A tenant not listed gets no place. */
+  roomByTenant: ReadonlyMap<string, number>;
+  inFlightByOrganization: ReadonlyMap<string, number>;
 }
 
 /** An item an operator asked to retry, with what decides whether it may be. */
@@ -88,71 +97,116 @@ export class WriteQueueService {
   }
 
   /**
-   * Claims up to `limit` due items, in one statement: first retries that have fallen due (so a
-   * retry is on time even behind a long backlog), then the rest, highest priority first, then
-   * the longest waiting. An item waits while another item of the same record is processing, or
-   * an earlier one is pending (per-record order: one item of a record in flight at a time,
-   * whatever order their transactions committed in), while its organization has no active,
-   * write-enabled server, while that server is paused for rejected credentials, and while its
-   * PEMS tenant is paused by a Retry-After. `onlyOrganizationId` claims one
-   * organization's items whatever its pause (the probe after a pause). Each item comes with
-   * its record's version in the mirror, which the worker compares with the item's base version.
+   * Claims up to `limit` due items, in one statement, sharing each PEMS tenant among its
+   * organizations (docs/write-sync.md, "Sharing PEMS"):
+   * - a tenant gives at most its `room` (shares.roomByTenant; without shares, every tenant
+   *   `limit`), so a tenant whose backlog fills its own places never takes another tenant's;
+   * - within a tenant, retries that have fallen due go first (a retry is on time even behind a
+   *   long backlog), then the organizations take turns: the next place goes to the organization
+   *   with the fewest items in flight (shares.inFlightByOrganization, plus those claimed before it
+   *   in this statement), ties to the one whose item has waited longest;
+   * - within an organization, retries by due time, then highest priority, then the longest waiting.
+   * An item waits while another item of the same record is processing, or an earlier one is
+   * pending (per-record order: one item of a record in flight at a time, whatever order their
+   * transactions committed in), while its organization has no active, write-enabled server,
+   * while that server is paused for rejected credentials, and while its PEMS tenant is paused by
+   * a Retry-After. Each item comes with its PEMS tenant and its record's version in the mirror,
+   * which the worker compares with the item's base version.
    */
-  async claim(workerId: string, limit: number, onlyOrganizationId?: string): Promise<ClaimedItem[]> {
+  async claim(workerId: string, limit: number, shares?: ClaimShares): Promise<ClaimedItem[]> {
     if (limit <= 0) return [];
-    // Each pass walks its own partial index in claim order (ix_pfa_write_queue_due_retries,
-    // ix_pfa_write_queue_claim) and checks each candidate with two lookups that OFFSET 0 keeps
-    // from being turned into joins, whatever the statistics say:
+    const rooms = shares ? [...shares.roomByTenant].filter(([, room]) => room > 0) : null;
+    if (rooms?.length === 0) return [];
+    const busy = shares ? [...shares.inFlightByOrganization].filter(([, count]) => count > 0) : [];
+    // Each organization's due items are walked in its own order on its own partial indexes
+    // (ix_pfa_write_queue_org_due_retries, ix_pfa_write_queue_org_claim), at most its tenant's
+    // room of each, and each candidate is checked with two lookups that OFFSET 0 keeps from being
+    // turned into joins, whatever the statistics say:
     // - as an anti-join planned on statistics from before a burst, the per-record check went
     //   quadratic (a 7 to 45 s claim);
     // - as a join, api_servers drove the plan: all 10,000 pending items read and sorted (20 ms).
-    // The claimed rows' modifications and mirror rows are looked up by index (ANY(ARRAY(…)),
-    // LATERAL … LIMIT 1): as plain joins, the planner hashed both whole tables (10 of 16 ms).
-    const due = (extra: string, order: string, size: string) => `
-         SELECT q.id
-         FROM pfa_write_queue q
-         WHERE q.status = 'pending' AND q.scheduled_at <= now()
-           ${onlyOrganizationId ? 'AND q.organization_id = $4' : ''}
-           AND EXISTS (
-             SELECT 1 FROM api_servers s
-             WHERE s.organization_id = q.organization_id AND s.is_active AND s.write_enabled
-               ${onlyOrganizationId ? '' : 'AND s.auth_failed_at IS NULL'}
-               AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
-             OFFSET 0)
-           AND NOT EXISTS (
-             SELECT 1 FROM pfa_write_queue other
-             WHERE other.organization_id = q.organization_id AND other.pfa_id = q.pfa_id
-               AND other.status IN ('pending', 'processing') AND other.id <> q.id
-               AND (other.seq < q.seq OR other.status = 'processing')
-             OFFSET 0)
-           ${extra}
-         ORDER BY ${order}
-         LIMIT ${size}
-         FOR UPDATE OF q SKIP LOCKED`;
+    // The candidates are locked where they are found (FOR UPDATE SKIP LOCKED: another instance's
+    // claim passes them by); those the turns leave out are free again when the statement ends.
+    // The claimed rows' mirror rows are looked up by index (LATERAL … LIMIT 1): as a plain join,
+    // the planner hashed the whole table.
     const rows = await preparedQuery<Record<string, unknown>>(
       this.dataSource,
-      onlyOrganizationId ? 'pems_sync_claim_probe' : 'pems_sync_claim',
-      `WITH retries AS (${due('AND q.retry_count > 0', 'q.scheduled_at ASC', '$2')}
-       ), backlog AS (${due('AND q.id NOT IN (SELECT id FROM retries)', 'q.priority DESC, q.scheduled_at ASC', '$2 - (SELECT count(*) FROM retries)')}
-       ), claimed AS (
-         UPDATE pfa_write_queue q
-         SET status = 'processing', locked_by = $1, lease_token = gen_random_uuid(), last_attempt_at = now(),
-             locked_until = now() + make_interval(secs => $3::float8 / 1000)
-         WHERE q.id = ANY (ARRAY(SELECT id FROM retries UNION ALL SELECT id FROM backlog))
-         RETURNING q.*
-       ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')})
-       SELECT claimed.*, r.version AS mirrored_version
-       FROM claimed
-       LEFT JOIN LATERAL (
-         SELECT version FROM pfa_records r
-         WHERE r.organization_id = claimed.organization_id AND r.pfa_id = claimed.pfa_id LIMIT 1
-       ) r ON true
-       ORDER BY claimed.retry_count > 0 DESC, claimed.priority DESC, claimed.scheduled_at ASC, claimed.seq ASC`,
-      onlyOrganizationId ? [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS, onlyOrganizationId] : [workerId, limit, this.config.PEMS_WRITE_SYNC_LEASE_MS],
+      'pems_sync_claim',
+      `WITH room AS (
+         SELECT tenant_key, room FROM unnest($4::text[], $5::int[]) AS r(tenant_key, room)
+       ), in_flight AS (
+         SELECT organization_id, count FROM unnest($6::uuid[], $7::int[]) AS f(organization_id, count)
+       ), organizations AS (
+         SELECT s.organization_id, s.tenant_key, coalesce(room.room, $2) AS room, coalesce(in_flight.count, 0) AS in_flight
+         FROM api_servers s
+         LEFT JOIN room ON room.tenant_key = s.tenant_key
+         LEFT JOIN in_flight ON in_flight.organization_id = s.organization_id
+         WHERE s.is_active AND s.write_enabled AND s.auth_failed_at IS NULL
+           AND ($4::text[] IS NULL OR room.tenant_key IS NOT NULL)
+           AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
+       ), candidates AS (
+         SELECT o.tenant_key, o.room, o.in_flight, c.id, c.retry, c.scheduled_at,
+                row_number() OVER (PARTITION BY o.organization_id ORDER BY c.retry DESC, CASE WHEN c.retry THEN c.scheduled_at END, c.priority DESC, c.scheduled_at) AS turn
+         FROM organizations o
+         CROSS JOIN LATERAL (
+           SELECT * FROM (${dueOf('o.organization_id', 'AND q.retry_count > 0', 'q.scheduled_at ASC', 'o.room')}) retries
+           UNION ALL
+           SELECT * FROM (${dueOf('o.organization_id', 'AND q.retry_count = 0', 'q.priority DESC, q.scheduled_at ASC', 'o.room')}) backlog
+         ) c
+       ), chosen AS (
+         SELECT id, retry, place FROM (
+           SELECT id, room, retry, row_number() OVER (PARTITION BY tenant_key ORDER BY retry DESC, in_flight + turn, scheduled_at, id) AS place
+           FROM candidates
+         ) ranked
+         WHERE place <= room
+         ORDER BY retry DESC, place
+         LIMIT $2
+       ), claimed AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
+       ${claimedRowsSql}`,
+      [
+        workerId,
+        limit,
+        this.config.PEMS_WRITE_SYNC_LEASE_MS,
+        rooms?.map(([tenant]) => tenant) ?? null,
+        rooms?.map(([, room]) => room) ?? null,
+        busy.map(([id]) => id),
+        busy.map(([, count]) => count),
+      ],
     );
+    return this.claimedItems(rows);
+  }
+
+  /**
+   * Claims one due item of the organization, whatever its server's credentials pause: the probe
+   * that tells whether the server's credentials work again. Otherwise as `claim`.
+   */
+  async claimProbe(workerId: string, organizationId: string): Promise<ClaimedItem[]> {
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
+      'pems_sync_claim_probe',
+      `WITH chosen AS (
+         SELECT c.id, c.retry, 1 AS place FROM api_servers s
+         CROSS JOIN LATERAL (
+           SELECT * FROM (${dueOf('s.organization_id', 'AND q.retry_count > 0', 'q.scheduled_at ASC', '1')}) retries
+           UNION ALL
+           SELECT * FROM (${dueOf('s.organization_id', 'AND q.retry_count = 0', 'q.priority DESC, q.scheduled_at ASC', '1')}) backlog
+         ) c
+         WHERE s.organization_id = $4 AND s.is_active AND s.write_enabled
+           AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
+         ORDER BY c.retry DESC
+         LIMIT $2
+       ), claimed AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
+       ${claimedRowsSql}`,
+      [workerId, 1, this.config.PEMS_WRITE_SYNC_LEASE_MS, organizationId],
+    );
+    return this.claimedItems(rows);
+  }
+
+  private claimedItems(rows: Array<Record<string, unknown>>): ClaimedItem[] {
     const items = this.dataSource.getRepository(PfaWriteQueueItem);
     return rows.map((row) => ({
       item: entityFromRow(items, row),
+      tenantKey: row.claimed_tenant_key as string,
       mirroredVersion: row.mirrored_version === null ? null : Number(row.mirrored_version),
     }));
   }
@@ -427,3 +481,44 @@ export class WriteQueueService {
     return row?.in_ms === null || row?.in_ms === undefined ? null : Math.max(0, row.in_ms);
   }
 }
+
+/**
+ * An organization's due items in one order, at most `size`, locked (SKIP LOCKED): pending, due,
+ * and first in their record's line (no other item of the record processing, none pending
+ * before it).
+ */
+function dueOf(organization: string, extra: string, order: string, size: string): string {
+  return `SELECT q.id, q.retry_count > 0 AS retry, q.priority, q.scheduled_at
+           FROM pfa_write_queue q
+           WHERE q.organization_id = ${organization} AND q.status = 'pending' AND q.scheduled_at <= now() ${extra}
+             AND NOT EXISTS (
+               SELECT 1 FROM pfa_write_queue other
+               WHERE other.organization_id = q.organization_id AND other.pfa_id = q.pfa_id
+                 AND other.status IN ('pending', 'processing') AND other.id <> q.id
+                 AND (other.seq < q.seq OR other.status = 'processing')
+               OFFSET 0)
+           ORDER BY ${order}
+           LIMIT ${size}
+           FOR UPDATE OF q SKIP LOCKED`;
+}
+
+/** The claim itself, of the chosen items: processing, leased to $1 for $3 ms with a new lease token; their modifications `syncing`. */
+function claimSql(chosen: string): string {
+  return `UPDATE pfa_write_queue q
+         SET status = 'processing', locked_by = $1, lease_token = gen_random_uuid(), last_attempt_at = now(),
+             locked_until = now() + make_interval(secs => $3::float8 / 1000)
+         WHERE q.id = ANY (${chosen})
+         RETURNING q.*
+       ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')}`;
+}
+
+/** The claimed rows, in the order they should be sent (retries, then the turns), with their PEMS tenant and their record's version in the mirror. */
+const claimedRowsSql = `SELECT claimed.*, s.tenant_key AS claimed_tenant_key, r.version AS mirrored_version
+       FROM claimed
+       JOIN chosen ON chosen.id = claimed.id
+       JOIN api_servers s ON s.organization_id = claimed.organization_id
+       LEFT JOIN LATERAL (
+         SELECT version FROM pfa_records r
+         WHERE r.organization_id = claimed.organization_id AND r.pfa_id = claimed.pfa_id LIMIT 1
+       ) r ON true
+       ORDER BY chosen.retry DESC, chosen.place, claimed.seq`;

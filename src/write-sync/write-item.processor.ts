@@ -14,6 +14,9 @@ import { ServerAuthPauseService } from './server-auth-pause.service';
 import { WriteConflictCheck, WriteVerdict } from './write-conflict-check';
 import { ItemOutcome, WriteOutcomes } from './write-outcomes';
 
+/** A claimed item as the processor needs it (its tenant is the connection's). */
+type ItemToSend = Pick<ClaimedItem, 'item' | 'mirroredVersion'>;
+
 /** Thrown just before a send when the server was paused for rejected credentials during the rate-limit wait. */
 class ServerPausedError extends Error {}
 
@@ -58,11 +61,12 @@ export class WriteItemProcessor {
    * resolved with its outcome (never rejected). `probe`: the one item sent to a server paused
    * for rejected credentials, to see whether they work again.
    */
-  async begin(claimed: ClaimedItem[], probe = false): Promise<Array<Promise<ItemOutcome>>> {
-    const found = new Map<string, OrganizationConnection | Error>();
-    for (const organizationId of new Set(claimed.map(({ item }) => item.organizationId))) {
-      found.set(organizationId, await this.connections.forOrganization(organizationId, { forWriting: true }).catch((error: Error) => error));
-    }
+  async begin(claimed: ItemToSend[], probe = false): Promise<Array<Promise<ItemOutcome>>> {
+    const organizationIds = [...new Set(claimed.map(({ item }) => item.organizationId))];
+    const connections = await Promise.all(
+      organizationIds.map((organizationId) => this.connections.forOrganization(organizationId, { forWriting: true }).catch((error: Error) => error)),
+    );
+    const found = new Map<string, OrganizationConnection | Error>(organizationIds.map((organizationId, index) => [organizationId, connections[index]]));
     const ready = claimed.filter(({ item }) => !(found.get(item.organizationId) instanceof Error));
     await this.events.publishMany(
       ready.map(({ item }) => ({ type: 'sync.processing', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),
@@ -70,7 +74,7 @@ export class WriteItemProcessor {
     return claimed.map((entry) => this.process(entry, found.get(entry.item.organizationId)!, probe));
   }
 
-  private async process(claimed: ClaimedItem, found: OrganizationConnection | Error, probe: boolean): Promise<ItemOutcome> {
+  private async process(claimed: ItemToSend, found: OrganizationConnection | Error, probe: boolean): Promise<ItemOutcome> {
     const { item } = claimed;
     try {
       return await this.tryToProcess(claimed, found, probe);
@@ -79,7 +83,7 @@ export class WriteItemProcessor {
     }
   }
 
-  private async tryToProcess(claimed: ClaimedItem, found: OrganizationConnection | Error, probe: boolean): Promise<ItemOutcome> {
+  private async tryToProcess(claimed: ItemToSend, found: OrganizationConnection | Error, probe: boolean): Promise<ItemOutcome> {
     const { item } = claimed;
     // The server was switched off or made read-only after the claim: wait for it, costing no retry.
     if (found instanceof Error) return this.outcomes.waitForServer(item, found.message);
@@ -118,7 +122,7 @@ export class WriteItemProcessor {
     }
   }
 
-  private async attempt({ item, mirroredVersion }: ClaimedItem, connection: PemsConnection, probe: boolean): Promise<ItemOutcome> {
+  private async attempt({ item, mirroredVersion }: ItemToSend, connection: PemsConnection, probe: boolean): Promise<ItemOutcome> {
     const changes = item.payload.changes as PfaData;
     let version = item.payload.baseVersion;
 

@@ -11,13 +11,36 @@ import { PgListenerService } from '../database/pg-listener.service';
 import { WriteItemProcessor } from './write-item.processor';
 import { ItemOutcome } from './write-outcomes';
 import { ServerAuthPauseService } from './server-auth-pause.service';
-import { ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
+import { ClaimShares, ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
+
+/** An item in flight: by lease token, since the same item may be in flight twice (taken back from a stalled attempt and claimed again). */
+interface InFlightItem {
+  item: ClaimedItem['item'];
+  tenantKey: string;
+  done: Promise<void>;
+}
+type InFlight = Map<string, InFlightItem>;
 
 export const WRITE_SYNC_JOB = 'pems-write-sync';
 const HEARTBEAT_MS = 5000;
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
-/** Most PEMS calls in flight at once, whatever the rate limits add up to. */
-const MAX_CONCURRENCY = 64;
+/**
+ * Most PEMS calls one instance has in flight at once, whatever its tenants' limits add up to
+ * (200 tenants at 10/s): each costs memory and a place in the database's work.
+ */
+const MAX_IN_FLIGHT = 2000;
+/** A tenant's places for items in flight: about this long of its sends, at least two and at most TENANT_MAX_PLACES. */
+const TENANT_IN_FLIGHT_SECONDS = 1;
+/** Enough to keep a tenant at 1,000 requests/s busy while PEMS answers within 64 ms. */
+const TENANT_MAX_PLACES = 64;
+/**
+ * After an item finished, the next claim waits until this long after the previous one, so that
+ * one claim refills every tenant that freed places meanwhile (at 50 tenants, 500 items finish
+ * per second). New items queued (a trigger) are claimed at once.
+ */
+const CLAIM_GATHER_MS = 50;
+/** A run reads the write-enabled servers' tenants and limits again at each trigger, and at least this often. */
+const TENANTS_REFRESH_MS = 5000;
 /** After a claim failed (the database refused or went away), the drain tries again this much later, unless woken sooner. */
 const CLAIM_RETRY_MS = 1000;
 
@@ -52,11 +75,13 @@ const emptyCounts = (): RunCounts => ({ claimed: 0, completed: 0, alreadyApplied
  * any instance queues items (LISTEN/NOTIFY), and when the next retry falls due. Runs never
  * overlap: a trigger during a run wakes it, to claim at once.
  *
- * A run reaps expired leases, then keeps claiming due items while there is room for more
- * PEMS calls in flight, and ends when nothing is due and nothing is in flight. The room is
- * what the rate limits need (about one second of sends); the shared rate limiter spaces the
- * sends themselves. While it waits for room, a run wakes for whichever comes first: an item in
- * flight finishing, a trigger, or the next item falling due. The leases of the items in
+ * A run reaps expired leases, then keeps claiming due items while a PEMS tenant has room for
+ * more calls in flight, and ends when nothing is due and nothing is in flight. Each tenant has
+ * its own places, about one second of its sends (TENANT_IN_FLIGHT_SECONDS), so a tenant's backlog
+ * never takes another tenant's places; the claim shares a tenant's places among its
+ * organizations (WriteQueueService.claim, docs/write-sync.md "Sharing PEMS"), and the shared
+ * rate limiter spaces the sends themselves. While it waits for room, a run wakes for whichever
+ * comes first: an item in flight finishing, a trigger, or the next item falling due. The leases of the items in
  * flight, and only those, are renewed; a failed claim is tried again, and never stops the run
  * while items are in flight.
  */
@@ -188,8 +213,10 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   private async drain(counts: RunCounts): Promise<void> {
     const maxBatches = this.config.PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN;
-    const concurrency = await this.inFlightLimit();
-    const inFlight = new Map<string, { item: ClaimedItem['item']; done: Promise<void> }>();
+    let tenants = await this.tenantPlaces();
+    let tenantsReadAt = performance.now();
+    let lastClaimAt = -Infinity;
+    const inFlight: InFlight = new Map();
     const keepAlive = setInterval(
       () =>
         void this.keepLeases(
@@ -204,18 +231,27 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
       while (!this.stopped && (maxBatches === 0 || batches < maxBatches)) {
         // Armed before looking, so that nothing that happens while we look goes unnoticed.
         const woken = this.armWake();
+        const triggered = this.lookAgain;
+        if (triggered || performance.now() - tenantsReadAt > TENANTS_REFRESH_MS) {
+          tenants = await this.tenantPlaces().catch(() => tenants);
+          tenantsReadAt = performance.now();
+        }
         // With a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN) a claim takes a whole batch, as the seed's worker did.
-        const limit = maxBatches > 0 ? this.config.PEMS_WRITE_SYNC_BATCH_SIZE : concurrency;
-        const room = Math.min(limit - inFlight.size, this.config.PEMS_WRITE_SYNC_BATCH_SIZE);
+        const claim = maxBatches > 0 ? { room: this.config.PEMS_WRITE_SYNC_BATCH_SIZE - inFlight.size, shares: undefined } : this.shares(tenants, inFlight);
+        const room = Math.min(claim.room, this.config.PEMS_WRITE_SYNC_BATCH_SIZE);
         if (room <= 0) {
+          // No tenant to send to (no write-enabled server): the run ends; a trigger starts the next.
+          if (inFlight.size === 0) break;
           await woken.promise;
           continue;
         }
+        if (!triggered) await sleep(lastClaimAt + CLAIM_GATHER_MS - performance.now());
         this.lookAgain = false;
         let items: ClaimedItem[];
         this.lastLookedAt = performance.now();
+        lastClaimAt = this.lastLookedAt;
         try {
-          items = await this.queue.claim(this.workerId, room);
+          items = await this.queue.claim(this.workerId, room, claim.shares);
         } catch (error) {
           this.logger.error(`Claiming due items failed (trying again in ${CLAIM_RETRY_MS} ms): ${(error as Error).message}`);
           await sleep(CLAIM_RETRY_MS);
@@ -237,11 +273,30 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
+  /** What a claim may take now: each tenant's free places, and the room left in all (MAX_IN_FLIGHT). */
+  private shares(tenants: ReadonlyMap<string, number>, inFlight: InFlight): { room: number; shares: ClaimShares } {
+    const inFlightByTenant = new Map<string, number>();
+    const inFlightByOrganization = new Map<string, number>();
+    for (const { item, tenantKey } of inFlight.values()) {
+      inFlightByTenant.set(tenantKey, (inFlightByTenant.get(tenantKey) ?? 0) + 1);
+      inFlightByOrganization.set(item.organizationId, (inFlightByOrganization.get(item.organizationId) ?? 0) + 1);
+    }
+    const roomByTenant = new Map<string, number>();
+    let free = 0;
+    for (const [tenantKey, places] of tenants) {
+      const room = places - (inFlightByTenant.get(tenantKey) ?? 0);
+      if (room <= 0) continue;
+      roomByTenant.set(tenantKey, room);
+      free += room;
+    }
+    return { room: Math.min(free, MAX_IN_FLIGHT - inFlight.size), shares: { roomByTenant, inFlightByOrganization } };
+  }
+
   /** The probes of servers whose credentials pause ran out: one item each. A failure is logged; the pause's next end brings the next probe. */
-  private async startProbes(inFlight: Map<string, { item: ClaimedItem['item']; done: Promise<void> }>, counts: RunCounts): Promise<void> {
+  private async startProbes(inFlight: InFlight, counts: RunCounts): Promise<void> {
     try {
       for (const organizationId of await this.authPause.takeProbes()) {
-        await this.start(await this.queue.claim(this.workerId, 1, organizationId), inFlight, counts, true);
+        await this.start(await this.queue.claimProbe(this.workerId, organizationId), inFlight, counts, true);
       }
     } catch (error) {
       this.logger.error(`Probing servers paused for rejected credentials failed: ${(error as Error).message}`);
@@ -280,7 +335,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     });
   }
 
-  private async start(items: ClaimedItem[], inFlight: Map<string, { item: ClaimedItem['item']; done: Promise<void> }>, counts: RunCounts, probe = false): Promise<void> {
+  private async start(items: ClaimedItem[], inFlight: InFlight, counts: RunCounts, probe = false): Promise<void> {
     counts.claimed += items.length;
     if (items.length === 0) return;
     let outcomes: Array<Promise<ItemOutcome>>;
@@ -292,7 +347,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     for (const [index, outcome] of outcomes.entries()) {
-      const { item } = items[index];
+      const { item, tenantKey } = items[index];
       this.inFlight += 1;
       const done: Promise<void> = outcome
         .then((result) => tally(counts, result))
@@ -302,8 +357,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
           inFlight.delete(item.leaseToken!);
           this.wake?.();
         });
-      // By lease token: the same item may be in flight twice (taken back from a stalled attempt and claimed again).
-      inFlight.set(item.leaseToken!, { item, done });
+      inFlight.set(item.leaseToken!, { item, tenantKey, done });
     }
   }
 
@@ -321,16 +375,21 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (purged > 0) this.logger.log(`Deleted ${purged} completed or cancelled queue item(s) older than ${days} days`);
   }
 
-  /** About one second of sends at the summed rate of the write-enabled servers' tenants. */
-  async inFlightLimit(): Promise<number> {
-    const [{ rate }]: Array<{ rate: number | null }> = await this.dataSource.query(
-      `SELECT sum(rate)::float8 AS rate FROM (
-         SELECT DISTINCT ON (s.tenant_key) coalesce(t.rate_limit_per_second, $1) AS rate
-         FROM api_servers s LEFT JOIN pems_tenants t ON t.tenant_key = s.tenant_key
-         WHERE s.is_active AND s.write_enabled) tenants`,
+  /** The places for items in flight of each PEMS tenant of the write-enabled servers: about one second of its sends, between 2 and 64. */
+  async tenantPlaces(): Promise<Map<string, number>> {
+    const rows: Array<{ tenant_key: string; rate: number }> = await this.dataSource.query(
+      `SELECT DISTINCT ON (s.tenant_key) s.tenant_key, coalesce(t.rate_limit_per_second, $1)::float8 AS rate
+       FROM api_servers s LEFT JOIN pems_tenants t ON t.tenant_key = s.tenant_key
+       WHERE s.is_active AND s.write_enabled`,
       [this.config.PEMS_RATE_LIMIT_PER_SECOND],
     );
-    return Math.max(2, Math.min(MAX_CONCURRENCY, Math.ceil(rate ?? 0)));
+    return new Map(rows.map((row) => [row.tenant_key, Math.max(2, Math.min(TENANT_MAX_PLACES, Math.ceil(row.rate * TENANT_IN_FLIGHT_SECONDS)))]));
+  }
+
+  /** The most items this instance has in flight at once now: its tenants' places, up to MAX_IN_FLIGHT. */
+  async inFlightLimit(): Promise<number> {
+    const places = [...(await this.tenantPlaces()).values()].reduce((sum, count) => sum + count, 0);
+    return Math.min(MAX_IN_FLIGHT, places);
   }
 
   /**
