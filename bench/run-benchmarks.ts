@@ -4,13 +4,17 @@
  *   1. drain     600 items at 10/s: use of the rate limit, the most requests in any second, 429s,
  *                time from enqueue to the first UPDATE at PEMS
  *   2. pipeline  the limit lifted, 5,000 items: our worker's items/s against a pg-boss 10 baseline
- *   3. enqueue   one POST /api/pems/write-sync queueing 10,000 modifications
- *   4. scale     pfa_write_queue at 1,000,000 rows: sync-status and claim latency, EXPLAIN ANALYZE,
+ *   3. tenants   N organizations on N PEMS tenants at 10/s each, 200 edits each queued at once: each
+ *                tenant's rate, the total, the most in any second, double sends, CPU and statements
+ *                per item at 1, 10, 25 and 50 tenants, then 50 tenants on two instances
+ *   4. enqueue   one POST /api/pems/write-sync queueing 10,000 modifications
+ *   5. scale     pfa_write_queue at 1,000,000 rows: sync-status and claim latency, EXPLAIN ANALYZE,
  *                the worker's resident memory after a drain
  *
  * It starts its own database (BENCH_DATABASE_URL, else a fresh database on DATABASE_URL's server,
  * else the embedded PostgreSQL on port 54369) and PEMS simulator (a child process unless
- * BENCH_SIMULATOR=in-process), boots the real AppModule in this process, prints a table and
+ * BENCH_SIMULATOR=in-process), boots the real AppModule in this process (the tenants phase's
+ * instances each in a child process), prints a table and
  * writes bench/results.json. See docs/performance.md.
  */
 import { execSync } from 'node:child_process';
@@ -31,6 +35,7 @@ import { DrainResult, runDrain } from './phases/drain';
 import { EnqueueResult, runEnqueue } from './phases/enqueue';
 import { PGBOSS_CONFIGS, PipelineResult, ThroughputResult, runPipeline } from './phases/pipeline';
 import { ScaleResult, runScale, runScaleDrain } from './phases/scale';
+import { TenantsResult, TenantsRun, runTenants } from './phases/tenants';
 
 const RECORDS = 10_000;
 const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ?? join(__dirname, 'results.json');
@@ -42,6 +47,15 @@ function envNumber(name: string, fallback: number): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number`);
   return parsed;
+}
+
+/** A list of positive whole numbers, e.g. BENCH_TENANTS_SWEEP=1,10,25,50. */
+function envCounts(name: string, fallback: number[]): number[] {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const counts = value.split(',').map((part) => Number(part.trim()));
+  if (counts.length === 0 || counts.some((count) => !Number.isInteger(count) || count <= 0)) throw new Error(`${name} must list positive whole numbers, e.g. 1,10,25,50`);
+  return counts;
 }
 
 interface Row {
@@ -88,7 +102,66 @@ function printTable(rows: Row[]): string {
 const yesNo = (ok: boolean) => (ok ? 'yes' : 'NO');
 const cpuPerItem = (result: ThroughputResult) => String(round(result.cpuPerItemMs.node + (result.cpuPerItemMs.postgres ?? 0), 1));
 
-function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, enqueue: EnqueueResult | null, scale: ScaleResult | null): Row[] {
+function tenantsRows(run: TenantsRun, rate: number): Row[] {
+  const name = `tenants: ${run.tenants} × ${rate}/s, ${run.instances} instance${run.instances === 1 ? '' : 's'}`;
+  const cut = run.gaveUp ? ` (gave up after ${run.giveUpSeconds} s)` : '';
+  const target = 0.95 * rate;
+  return [
+    {
+      metric: `${name}: ended / items, wall time from the first POST`,
+      value: `${run.ended} / ${run.items} in ${run.wallSeconds} s${cut}`,
+      target: 'all',
+      met: yesNo(!run.gaveUp && run.ended === run.items && run.failed === 0),
+    },
+    {
+      metric: `${name}: each tenant's rate (its first → last UPDATE), min | median`,
+      value: `${run.perTenantRate.min} | ${run.perTenantRate.median} /s`,
+      target: `≥ 95 % each (${target}/s)`,
+      met: yesNo(!run.gaveUp && run.perTenantRate.min >= target),
+    },
+    {
+      metric: `${name}: each tenant's UPDATEs over the whole drain, min | median`,
+      value: `${run.perTenantRateOverDrain.min} | ${run.perTenantRateOverDrain.median} /s`,
+      target: '—',
+      met: '',
+    },
+    {
+      metric: `${name}: all requests/s (first → last UPDATE)`,
+      value: `${run.totalRequestsPerSecond} req/s (${round(run.totalShareOfLimits * 100, 1)}%)`,
+      target: `≥ ${round(target * run.tenants, 1)} req/s`,
+      met: yesNo(!run.gaveUp && run.totalRequestsPerSecond >= target * run.tenants),
+    },
+    {
+      metric: `${name}: most requests of one tenant in any 1 s window`,
+      value: String(run.maxRequestsInAnySecond),
+      target: `≤ ${rate} in any second`,
+      met: yesNo(run.maxRequestsInAnySecond <= rate),
+    },
+    {
+      metric: `${name}: windows of ${rate + 1} requests of one tenant certainly / possibly within 1 s`,
+      value: `${run.certainBreaches} / ${run.possibleBreaches}`,
+      target: '0 certain',
+      met: yesNo(run.certainBreaches === 0),
+    },
+    {
+      metric: `${name}: double sends | records accepted twice | 429s`,
+      value: `${run.doubleSends} | ${run.recordsAcceptedTwice} | ${run.responses429}`,
+      target: '0 double sends',
+      met: yesNo(run.doubleSends === 0 && run.recordsAcceptedTwice === 0 && run.acceptedBeyondItems === 0),
+    },
+  ];
+}
+
+function tenantsCostRow(run: TenantsRun): Row {
+  return {
+    metric: `tenants: ${run.tenants} tenant${run.tenants === 1 ? '' : 's'}, ${run.instances} instance${run.instances === 1 ? '' : 's'}: CPU ms/item app | PostgreSQL; statements/item`,
+    value: `${run.cpuPerItemMs.app} | ${run.cpuPerItemMs.postgres ?? '?'}; ${run.statementsPerItem}${run.gaveUp ? ' (cut off)' : ''}`,
+    target: '—',
+    met: '',
+  };
+}
+
+function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, tenants: TenantsResult | null, enqueue: EnqueueResult | null, scale: ScaleResult | null): Row[] {
   const rows: Row[] = [];
   if (drain) {
     rows.push(
@@ -148,6 +221,12 @@ function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, 
         : [{ metric: 'pipeline: best ours ÷ best pg-boss baseline', value: `${pipeline.ratio}x`, target: '≥ 1.5x', met: yesNo(pipeline.ratio >= 1.5) }]),
     );
   }
+  if (tenants) {
+    const widest = tenants.sweep.reduce<TenantsRun | null>((best, run) => (best === null || run.tenants > best.tenants ? run : best), null);
+    if (widest) rows.push(...tenantsRows(widest, tenants.rateLimitPerSecond));
+    if (tenants.twoInstances) rows.push(...tenantsRows(tenants.twoInstances, tenants.rateLimitPerSecond));
+    rows.push(...tenants.sweep.map(tenantsCostRow), ...(tenants.twoInstances ? [tenantsCostRow(tenants.twoInstances)] : []));
+  }
   if (enqueue) {
     rows.push({ metric: 'enqueue: one POST of 10,000 modifications', value: `${enqueue.postMs} ms`, target: '≤ 2000 ms', met: yesNo(enqueue.postMs <= 2000) });
   }
@@ -191,6 +270,12 @@ async function main(): Promise<void> {
     scaleRows: envNumber('BENCH_SCALE_ROWS', 1_000_000),
     samples: envNumber('BENCH_SAMPLES', 200),
     scaleDrainItems: envNumber('BENCH_SCALE_DRAIN', 3000),
+    tenants: {
+      sweep: envCounts('BENCH_TENANTS_SWEEP', [1, 10, 25, 50]),
+      editsPerTenant: envNumber('BENCH_TENANTS_EDITS', 200),
+      twoInstanceTenants: process.env.BENCH_TENANTS_TWO_INSTANCES === '0' ? 0 : envNumber('BENCH_TENANTS_TWO_INSTANCES', 50),
+      giveUpSeconds: envNumber('BENCH_TENANTS_GIVE_UP_S', 120),
+    },
   };
   for (const key of settings.pgBossConfigs) if (!PGBOSS_CONFIGS[key]) throw new Error(`Unknown pg-boss config ${key} (known: ${Object.keys(PGBOSS_CONFIGS).join(', ')})`);
   const host = machine();
@@ -250,6 +335,7 @@ async function main(): Promise<void> {
   const errors: Record<string, string> = {};
   let drain: DrainResult | null = null;
   let pipeline: PipelineResult | null = null;
+  let tenants: TenantsResult | null = null;
   let enqueue: EnqueueResult | null = null;
   let scale: ScaleResult | null = null;
   const open = new Set<BenchApp>();
@@ -279,7 +365,7 @@ async function main(): Promise<void> {
     const ctx: BenchContext = { db, databaseUrl: database.url, principal, simulator, logger, counter, appEnv, log };
 
     if (phases.has('drain')) {
-      log('\n[1/4] Drain at the rate limit');
+      log('\n[1/5] Drain at the rate limit');
       try {
         drain = await runDrain(ctx, app, settings.drainItems);
       } catch (error) {
@@ -288,7 +374,7 @@ async function main(): Promise<void> {
       }
     }
     if (phases.has('pipeline')) {
-      log('\n[2/4] Pipeline with the rate limit lifted, against pg-boss 10');
+      log('\n[2/5] Pipeline with the rate limit lifted, against pg-boss 10');
       try {
         pipeline = await runPipeline(
           ctx,
@@ -303,9 +389,18 @@ async function main(): Promise<void> {
     }
     await close(app);
 
+    if (phases.has('tenants') || phases.has('enqueue') || phases.has('scale')) app = await boot('no-worker', false);
+    if (phases.has('tenants')) {
+      log('\n[3/5] Tenants: one PEMS tenant per organization at 10/s each, queued at once');
+      try {
+        tenants = await runTenants(ctx, app, settings.tenants);
+      } catch (error) {
+        errors.tenants = (error as Error).stack ?? String(error);
+        log(`  tenants failed: ${(error as Error).message}`);
+      }
+    }
     if (phases.has('enqueue') || phases.has('scale')) {
-      app = await boot('no-worker', false);
-      log('\n[3/4] Enqueue of 10,000 modifications');
+      log('\n[4/5] Enqueue of 10,000 modifications');
       try {
         enqueue = await runEnqueue(ctx, app, settings.enqueueItems);
       } catch (error) {
@@ -313,7 +408,7 @@ async function main(): Promise<void> {
         log(`  enqueue failed: ${(error as Error).message}`);
       }
       if (phases.has('scale') && enqueue) {
-        log('\n[4/4] A million queue rows');
+        log('\n[5/5] A million queue rows');
         try {
           scale = await runScale(ctx, app, { enqueueJobId: enqueue.jobId, totalRows: settings.scaleRows, samples: settings.samples, drainItems: settings.scaleDrainItems });
           open.delete(app);
@@ -333,7 +428,7 @@ async function main(): Promise<void> {
     await database.cleanup().catch((error: Error) => log(`Could not clean the database up: ${error.message}`));
   }
 
-  const table = buildTable(drain, pipeline, enqueue, scale);
+  const table = buildTable(drain, pipeline, tenants, enqueue, scale);
   const durationSeconds = round((Date.now() - started) / 1000, 1);
   const loadAtEnd = loadavg().map((value) => round(value, 2));
   log(
@@ -354,6 +449,7 @@ async function main(): Promise<void> {
     appLog: { file: LOG_FILE, ...logger.counts },
     drain,
     pipeline,
+    tenants,
     enqueue,
     scale,
     table,

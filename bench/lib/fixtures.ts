@@ -10,6 +10,7 @@ import { BenchApp } from './app';
 export const BENCH_ORGANIZATION = 'BENCH';
 export const BENCH_TENANT = 'BENCH_TENANT';
 export const BENCH_PEMS_CREDENTIALS = { username: 'svc-bench', password: 'bench-pems-password' };
+const BENCH_PRINCIPAL = { code: BENCH_ORGANIZATION, name: 'Benchmark project', username: 'bench-planner' };
 
 export interface BenchPrincipal {
   organizationId: string;
@@ -17,23 +18,22 @@ export interface BenchPrincipal {
   username: string;
 }
 
-/** Organization BENCH and a planner holding every permission in it, straight in the database. */
-export async function createPrincipal(db: Client): Promise<BenchPrincipal> {
+/** An organization (BENCH unless told) and a planner holding every permission in it, straight in the database. */
+export async function createPrincipal(db: Client, organization: { code: string; name: string; username: string } = BENCH_PRINCIPAL): Promise<BenchPrincipal> {
   const {
-    rows: [organization],
-  } = await db.query<{ id: string }>(`INSERT INTO organizations (code, name) VALUES ($1, 'Benchmark project') RETURNING id`, [BENCH_ORGANIZATION]);
-  const username = 'bench-planner';
+    rows: [created],
+  } = await db.query<{ id: string }>(`INSERT INTO organizations (code, name) VALUES ($1, $2) RETURNING id`, [organization.code, organization.name]);
   const {
     rows: [user],
   } = await db.query<{ id: string }>(
-    `INSERT INTO users (username, email, password_hash, is_active, is_superadmin) VALUES ($1, 'bench@example.com', 'not-a-hash: the benchmark signs its token', true, false) RETURNING id`,
-    [username],
+    `INSERT INTO users (username, email, password_hash, is_active, is_superadmin) VALUES ($1, $2, 'not-a-hash: the benchmark signs its token', true, false) RETURNING id`,
+    [organization.username, `${organization.username}@example.com`],
   );
   await db.query(`INSERT INTO user_organizations (user_id, organization_id, perm_read, perm_edit, perm_sync, perm_admin) VALUES ($1, $2, true, true, true, true)`, [
     user.id,
-    organization.id,
+    created.id,
   ]);
-  return { organizationId: organization.id, userId: user.id, username };
+  return { organizationId: created.id, userId: user.id, username: organization.username };
 }
 
 /** A bearer token issued by the app's own AuthService (with its expiry and token version), as test/support/fixtures.ts does. */
@@ -42,15 +42,28 @@ export async function tokenFor(app: BenchApp, principal: BenchPrincipal): Promis
   return app.app.get(AuthService).issueToken(user);
 }
 
-/** Points BENCH's API server at the simulator, write-enabled, with the given rate limit. */
-export async function connectServer(app: BenchApp, principal: BenchPrincipal, baseUrl: string, rateLimitPerSecond: number): Promise<void> {
+/**
+ * Points the organization's API server at the simulator, write-enabled unless told, with the
+ * given rate limit for its tenant; BENCH's server on BENCH_TENANT unless `server` says otherwise.
+ */
+export async function connectServer(
+  app: BenchApp,
+  principal: BenchPrincipal,
+  baseUrl: string,
+  rateLimitPerSecond: number,
+  server: { tenant: string; credentials: { username: string; password: string }; writeEnabled: boolean } = {
+    tenant: BENCH_TENANT,
+    credentials: BENCH_PEMS_CREDENTIALS,
+    writeEnabled: true,
+  },
+): Promise<void> {
   await app.app.get(OrganizationsService).upsertApiServer(principal.organizationId, {
     name: 'PEMS simulator (benchmark)',
     baseUrl,
-    tenant: BENCH_TENANT,
+    tenant: server.tenant,
     authType: 'basic',
-    ...BENCH_PEMS_CREDENTIALS,
-    writeEnabled: true,
+    ...server.credentials,
+    writeEnabled: server.writeEnabled,
     isActive: true,
     rateLimitPerSecond,
   });

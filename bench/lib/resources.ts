@@ -1,6 +1,7 @@
 import { execSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Client } from 'pg';
 import { round } from './stats';
 
 export interface ResourceUse {
@@ -113,5 +114,67 @@ export function measureResources(): () => ResourceUse {
       eventLoopDelayP99Ms: round(histogram.percentile(99) / 1e6, 2),
       eventLoopDelayMaxMs: round(histogram.max / 1e6, 2),
     };
+  };
+}
+
+export interface DatabaseBackendsUse {
+  /** CPU of the backends connected to this database (the apps' connections, autovacuum workers), ms. */
+  cpuMs: number;
+  /** Backends seen, and the most seen at once. */
+  backendsSeen: number;
+  mostAtOnce: number;
+  samples: number;
+}
+
+/**
+ * CPU of the PostgreSQL backends serving this database only, not the server's other databases
+ * (other users' tests may share the server) nor its background writers: every 250 ms the
+ * backends of the database in pg_stat_activity (less the harness's own connections,
+ * application_name pems-sync-bench*) and their CPU in /proc. A backend first seen after the
+ * start counts from its own start; one that exits loses what it used after its last sample.
+ * Null when /proc does not show the server's processes (a server on another machine).
+ */
+export function measureDatabaseBackends(databaseUrl: string, exclude: (client: Client) => void): () => Promise<DatabaseBackendsUse | null> {
+  const client = new Client({ connectionString: databaseUrl, application_name: 'pems-sync-bench-backends' });
+  exclude(client);
+  const backends = new Map<number, { firstMs: number; lastMs: number }>();
+  let mostAtOnce = 0;
+  let samples = 0;
+  let readable = true;
+  let stopped = false;
+  let first = true;
+  const sample = async () => {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND coalesce(application_name, '') NOT LIKE 'pems-sync-bench%'`,
+    );
+    samples += 1;
+    mostAtOnce = Math.max(mostAtOnce, rows.length);
+    for (const { pid } of rows) {
+      const cpu = processCpuMs(pid);
+      if (!cpu) {
+        readable = false;
+        continue;
+      }
+      const known = backends.get(pid);
+      if (known) known.lastMs = cpu.ms;
+      else backends.set(pid, { firstMs: first ? cpu.ms : 0, lastMs: cpu.ms });
+    }
+    first = false;
+  };
+  const loop = (async () => {
+    await client.connect();
+    await sample();
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sample();
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop.catch(() => undefined);
+    await client.end().catch(() => undefined);
+    if (!readable || samples === 0) return null;
+    const cpuMs = [...backends.values()].reduce((sum, backend) => sum + backend.lastMs - backend.firstMs, 0);
+    return { cpuMs: round(cpuMs, 1), backendsSeen: backends.size, mostAtOnce, samples };
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
 import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
 import { PemsSimulator } from '../../src/pems-simulator/pems-simulator';
+import { PemsSimulatorCredentials } from '../../src/pems-simulator/pems-tenant.authenticator';
 import { simulatorOps } from './simulator-ops';
 import { SimLogEntry, SimReady, SimReply, SimRequest, SimulatorMethod, SimulatorOps, SimulatorStartOptions } from './simulator-protocol';
 
@@ -17,6 +18,7 @@ export interface BenchSimulator {
   seed(organization: string, count: number, options: SeedOptions): Promise<number>;
   setRateLimit(perSecond: number | null): Promise<void>;
   setFaults(config: PemsFaultConfig): Promise<void>;
+  setCredentials(tenant: string, credentials: PemsSimulatorCredentials): Promise<void>;
   clearLog(): Promise<void>;
   getLog(): Promise<SimLogEntry[]>;
   recordVersion(organization: string, pfaId: string): Promise<number | null>;
@@ -31,6 +33,7 @@ function wrap(mode: SimulatorMode, baseUrl: string, pid: number, call: (method: 
     seed: (organization, count, options) => call('seed', [organization, count, options]) as Promise<number>,
     setRateLimit: async (perSecond) => void (await call('setRateLimit', [perSecond])),
     setFaults: async (config) => void (await call('setFaults', [config])),
+    setCredentials: async (tenant, credentials) => void (await call('setCredentials', [tenant, credentials])),
     clearLog: async () => void (await call('clearLog', [])),
     getLog: () => call('getLog', []) as Promise<SimLogEntry[]>,
     recordVersion: (organization, pfaId) => call('recordVersion', [organization, pfaId]) as Promise<number | null>,

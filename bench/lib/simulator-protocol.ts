@@ -10,6 +10,10 @@ export interface SimLogEntry {
   action: string | null;
   status: number | null;
   pfaId: string | null;
+  /** The request's `tenant` and `organization` headers, and the recordid an UPDATE was based on. */
+  tenant: string | null;
+  organization: string | null;
+  recordid: number | null;
 }
 
 export interface SimulatorStartOptions {
@@ -24,6 +28,8 @@ export interface SimulatorOps {
   seed(organization: string, count: number, options: SeedOptions): number;
   setRateLimit(perSecond: number | null): void;
   setFaults(config: PemsFaultConfig): void;
+  /** Adds a tenant (or replaces its credentials). */
+  setCredentials(tenant: string, credentials: PemsSimulatorCredentials): void;
   clearLog(): void;
   getLog(): SimLogEntry[];
   recordVersion(organization: string, pfaId: string): number | null;
