@@ -62,11 +62,9 @@ export class WriteItemProcessor {
    * for rejected credentials, to see whether they work again.
    */
   async begin(claimed: ItemToSend[], probe = false): Promise<Array<Promise<ItemOutcome>>> {
-    const organizationIds = [...new Set(claimed.map(({ item }) => item.organizationId))];
-    const connections = await Promise.all(
-      organizationIds.map((organizationId) => this.connections.forOrganization(organizationId, { forWriting: true }).catch((error: Error) => error)),
-    );
-    const found = new Map<string, OrganizationConnection | Error>(organizationIds.map((organizationId, index) => [organizationId, connections[index]]));
+    const found = await this.connections
+      .forOrganizations([...new Set(claimed.map(({ item }) => item.organizationId))], { forWriting: true })
+      .catch((error: Error) => new Map<string, OrganizationConnection | Error>(claimed.map(({ item }) => [item.organizationId, error])));
     const ready = claimed.filter(({ item }) => !(found.get(item.organizationId) instanceof Error));
     await this.events.publishMany(
       ready.map(({ item }) => ({ type: 'sync.processing', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),
