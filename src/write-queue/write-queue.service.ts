@@ -125,8 +125,9 @@ export class WriteQueueService {
     // - as an anti-join planned on statistics from before a burst, the per-record check went
     //   quadratic (a 7 to 45 s claim);
     // - as a join, api_servers drove the plan: all 10,000 pending items read and sorted (20 ms).
-    // The candidates are locked where they are found (FOR UPDATE SKIP LOCKED: another instance's
-    // claim passes them by); those the turns leave out are free again when the statement ends.
+    // Only the chosen items are locked, at the end (FOR UPDATE SKIP LOCKED: an item another
+    // instance claimed meanwhile is passed by). Locking the candidates where they were found, in
+    // the lateral scans, now and then ran one claim for ten minutes at 100 % CPU (50 tenants).
     // The claimed rows' mirror rows are looked up by index (LATERAL … LIMIT 1): as a plain join,
     // the planner hashed the whole table.
     const rows = await preparedQuery<Record<string, unknown>>(
@@ -145,8 +146,8 @@ export class WriteQueueService {
            AND ($4::text[] IS NULL OR room.tenant_key IS NOT NULL)
            AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
        ), candidates AS (
-         SELECT o.tenant_key, o.room, o.in_flight, c.id, c.retry, c.scheduled_at,
-                row_number() OVER (PARTITION BY o.organization_id ORDER BY c.retry DESC, CASE WHEN c.retry THEN c.scheduled_at END, c.priority DESC, c.scheduled_at) AS turn
+         SELECT o.tenant_key, o.room, o.in_flight, c.id, c.retry, c.scheduled_at, c.seq,
+                row_number() OVER (PARTITION BY o.organization_id ORDER BY c.retry DESC, CASE WHEN c.retry THEN c.scheduled_at END, c.priority DESC, c.scheduled_at, c.seq) AS turn
          FROM organizations o
          CROSS JOIN LATERAL (
            SELECT * FROM (${dueOf('o.organization_id', 'AND q.retry_count > 0', 'q.scheduled_at ASC', 'o.room')}) retries
@@ -155,13 +156,13 @@ export class WriteQueueService {
          ) c
        ), chosen AS (
          SELECT id, retry, place FROM (
-           SELECT id, room, retry, row_number() OVER (PARTITION BY tenant_key ORDER BY retry DESC, in_flight + turn, scheduled_at, id) AS place
+           SELECT id, room, retry, row_number() OVER (PARTITION BY tenant_key ORDER BY retry DESC, in_flight + turn, scheduled_at, seq) AS place
            FROM candidates
          ) ranked
          WHERE place <= room
          ORDER BY retry DESC, place
          LIMIT $2
-       ), claimed AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
+       ), locked AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
        ${claimedRowsSql}`,
       [
         workerId,
@@ -195,7 +196,7 @@ export class WriteQueueService {
            AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
          ORDER BY c.retry DESC
          LIMIT $2
-       ), claimed AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
+       ), locked AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
        ${claimedRowsSql}`,
       [workerId, 1, this.config.PEMS_WRITE_SYNC_LEASE_MS, organizationId],
     );
@@ -483,12 +484,12 @@ export class WriteQueueService {
 }
 
 /**
- * An organization's due items in one order, at most `size`, locked (SKIP LOCKED): pending, due,
- * and first in their record's line (no other item of the record processing, none pending
- * before it).
+ * An organization's due items in one order, at most `size`: pending, due, and first in their
+ * record's line (no other item of the record processing, none pending before it). Not locked:
+ * the claim locks only the items it chose (claimSql).
  */
 function dueOf(organization: string, extra: string, order: string, size: string): string {
-  return `SELECT q.id, q.retry_count > 0 AS retry, q.priority, q.scheduled_at
+  return `SELECT q.id, q.retry_count > 0 AS retry, q.priority, q.scheduled_at, q.seq
            FROM pfa_write_queue q
            WHERE q.organization_id = ${organization} AND q.status = 'pending' AND q.scheduled_at <= now() ${extra}
              AND NOT EXISTS (
@@ -498,16 +499,21 @@ function dueOf(organization: string, extra: string, order: string, size: string)
                  AND (other.seq < q.seq OR other.status = 'processing')
                OFFSET 0)
            ORDER BY ${order}
-           LIMIT ${size}
-           FOR UPDATE OF q SKIP LOCKED`;
+           LIMIT ${size}`;
 }
 
-/** The claim itself, of the chosen items: processing, leased to $1 for $3 ms with a new lease token; their modifications `syncing`. */
+/**
+ * The claim itself, of the chosen items that are still pending and not locked by another claim
+ * (FOR UPDATE SKIP LOCKED: two instances that chose the same item claim it once): processing,
+ * leased to $1 for $3 ms with a new lease token; their modifications `syncing`.
+ */
 function claimSql(chosen: string): string {
-  return `UPDATE pfa_write_queue q
+  return `SELECT q.id FROM pfa_write_queue q WHERE q.id = ANY (${chosen}) AND q.status = 'pending' ORDER BY q.id FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE pfa_write_queue q
          SET status = 'processing', locked_by = $1, lease_token = gen_random_uuid(), last_attempt_at = now(),
              locked_until = now() + make_interval(secs => $3::float8 / 1000)
-         WHERE q.id = ANY (${chosen})
+         WHERE q.id IN (SELECT id FROM locked)
          RETURNING q.*
        ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')}`;
 }
