@@ -132,6 +132,12 @@ function tenantsRows(run: TenantsRun, rate: number): Row[] {
       met: yesNo(!run.gaveUp && run.totalRequestsPerSecond >= target * run.tenants),
     },
     {
+      metric: `${name}: all requests/s while every tenant was sending`,
+      value: run.allSendingRequestsPerSecond === null ? '—' : `${run.allSendingRequestsPerSecond} req/s`,
+      target: `≥ ${round(target * run.tenants, 1)} req/s`,
+      met: yesNo(!run.gaveUp && (run.allSendingRequestsPerSecond ?? 0) >= target * run.tenants),
+    },
+    {
       metric: `${name}: most requests of one tenant in any 1 s window`,
       value: String(run.maxRequestsInAnySecond),
       target: `≤ ${rate} in any second`,

@@ -184,7 +184,7 @@ describe('write sync: resilience (e2e)', () => {
     for (const id of ids) expect(await h.itemOf(id)).toMatchObject({ status: 'completed', retryCount: 0 });
   });
 
-  it('a backlog of 300 drains at >= 95 % of the rate limit and never above it in any second', async () => {
+  it('a backlog of 300 drains at >= 98 % of the rate limit and never above it in any second', async () => {
     await h.reset(300);
     await h.dataSource.query(
       `INSERT INTO pfa_modification (organization_id, record_id, user_id, changes, base_values, base_version, status)
@@ -204,7 +204,8 @@ describe('write sync: resilience (e2e)', () => {
     expect(updates.filter((entry) => entry.status !== 200)).toEqual([]);
     const elapsedSeconds = (updates[299].at - updates[0].at) / 1000;
     const rate = 299 / elapsedSeconds;
-    checkUnlessMachineBusy(machine, 'the drain rate of the 300-item backlog', () => expect(rate).toBeGreaterThanOrEqual(9.5));
+    process.stdout.write(`\nBacklog of 300: drained at ${rate.toFixed(2)}/s (${((rate / 10) * 100).toFixed(1)} % of the limit)\n`);
+    checkUnlessMachineBusy(machine, 'the drain rate of the 300-item backlog', () => expect(rate).toBeGreaterThanOrEqual(9.8));
     expectWithinRateLimit(h.simulator.getLog(), 10, 'the 300-item backlog');
   }, 60_000);
 

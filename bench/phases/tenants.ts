@@ -85,6 +85,12 @@ export interface TenantsRun {
   /** (all UPDATEs − 1) ÷ drainSeconds, and that as a share of the tenants' summed limits. */
   totalRequestsPerSecond: number;
   totalShareOfLimits: number;
+  /**
+   * All UPDATEs per second while every tenant was sending: from the last tenant's first UPDATE to
+   * the first tenant's last (null when that span is under a second). The total above also counts
+   * the start, when the 50 POSTs are still being answered and some tenants have not begun.
+   */
+  allSendingRequestsPerSecond: number | null;
   /** Over the tenants: their own rate (first to last UPDATE), a tenant without two UPDATEs as 0. */
   perTenantRate: Spread;
   /** Over the tenants: their UPDATEs over the whole drain (a tenant that waited for others is slow by this reading). */
@@ -309,7 +315,12 @@ function readLog(log: SimLogEntry[], active: Tenant[], queuedAt: number, items: 
   const acceptedUpdates = updates.filter((entry) => entry.status === 200).length;
   const totalRequestsPerSecond = drainSeconds > 0 ? (updates.length - 1) / drainSeconds : 0;
   const ownRates = byTenant.map((figures) => figures.ratePerSecond ?? 0);
+  const allSendingFrom = Math.max(...byTenant.map((figures) => figures.firstUpdateAfterMs ?? Infinity)) + queuedAt;
+  const allSendingTo = Math.min(...byTenant.map((figures) => figures.lastUpdateAfterMs ?? -Infinity)) + queuedAt;
+  const allSendingSeconds = (allSendingTo - allSendingFrom) / 1000;
+  const allSending = allSendingSeconds >= 1 ? updates.filter((entry) => entry.at >= allSendingFrom && entry.at <= allSendingTo).length : 0;
   return {
+    allSendingRequestsPerSecond: allSendingSeconds >= 1 ? round((allSending - 1) / allSendingSeconds, 2) : null,
     drainSeconds: round(drainSeconds, 3),
     updates: updates.length,
     acceptedUpdates,
@@ -474,7 +485,7 @@ async function measureRun(
   };
   ctx.log(
     `  tenants: ${label}: ${gaveUp ? 'GAVE UP, ' : ''}${run.ended.toLocaleString('en')} of ${items.toLocaleString('en')} ended in ${run.wallSeconds} s; ` +
-      `${run.totalRequestsPerSecond} req/s (${round(run.totalShareOfLimits * 100, 1)}% of ${RATE * count}/s); per tenant min ${run.perTenantRate.min}, median ${run.perTenantRate.median}/s; ` +
+      `${run.totalRequestsPerSecond} req/s (${round(run.totalShareOfLimits * 100, 1)}% of ${RATE * count}/s), ${run.allSendingRequestsPerSecond ?? '—'} req/s while all sent; per tenant min ${run.perTenantRate.min}, median ${run.perTenantRate.median}/s; ` +
       `most in any second ${run.maxRequestsInAnySecond}; double sends ${run.doubleSends}`,
   );
   ctx.log(
