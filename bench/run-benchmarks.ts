@@ -260,7 +260,7 @@ async function main(): Promise<void> {
     lines.push(line);
     process.stdout.write(`${line}\n`);
   };
-  const phases = new Set((process.env.BENCH_PHASES ?? 'drain,pipeline,enqueue,scale').split(',').map((phase) => phase.trim()));
+  const phases = new Set((process.env.BENCH_PHASES ?? 'drain,pipeline,tenants,enqueue,scale').split(',').map((phase) => phase.trim()));
   const simulatorMode = (process.env.BENCH_SIMULATOR ?? 'child') as SimulatorMode;
   if (!['child', 'in-process'].includes(simulatorMode)) throw new Error('BENCH_SIMULATOR must be child or in-process');
   const settings = {

@@ -36,9 +36,11 @@ const TENANT_MAX_PLACES = 64;
 /**
  * After an item finished, the next claim waits until this long after the previous one, so that
  * one claim refills every tenant that freed places meanwhile (at 50 tenants, 500 items finish
- * per second). New items queued (a trigger) are claimed at once.
+ * per second), unless an eighth of all places is free already (one tenant at a high rate: its
+ * places must not stand empty that long). New items queued (a trigger) are claimed at once.
  */
 const CLAIM_GATHER_MS = 50;
+const CLAIM_AT_ONCE_SHARE = 0.125;
 /** A run reads the write-enabled servers' tenants and limits again at each trigger, and at least this often. */
 const TENANTS_REFRESH_MS = 5000;
 /** After a claim failed (the database refused or went away), the drain tries again this much later, unless woken sooner. */
@@ -237,7 +239,10 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
           tenantsReadAt = performance.now();
         }
         // With a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN) a claim takes a whole batch, as the seed's worker did.
-        const claim = maxBatches > 0 ? { room: this.config.PEMS_WRITE_SYNC_BATCH_SIZE - inFlight.size, shares: undefined } : this.shares(tenants, inFlight);
+        const claim =
+          maxBatches > 0
+            ? { room: this.config.PEMS_WRITE_SYNC_BATCH_SIZE - inFlight.size, places: this.config.PEMS_WRITE_SYNC_BATCH_SIZE, shares: undefined }
+            : this.shares(tenants, inFlight);
         const room = Math.min(claim.room, this.config.PEMS_WRITE_SYNC_BATCH_SIZE);
         if (room <= 0) {
           // No tenant to send to (no write-enabled server): the run ends; a trigger starts the next.
@@ -245,7 +250,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
           await woken.promise;
           continue;
         }
-        if (!triggered) await sleep(lastClaimAt + CLAIM_GATHER_MS - performance.now());
+        if (!triggered && room < claim.places * CLAIM_AT_ONCE_SHARE) await sleep(lastClaimAt + CLAIM_GATHER_MS - performance.now());
         this.lookAgain = false;
         let items: ClaimedItem[];
         this.lastLookedAt = performance.now();
@@ -273,8 +278,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** What a claim may take now: each tenant's free places, and the room left in all (MAX_IN_FLIGHT). */
-  private shares(tenants: ReadonlyMap<string, number>, inFlight: InFlight): { room: number; shares: ClaimShares } {
+  /** What a claim may take now: each tenant's free places, and the room left in all (MAX_IN_FLIGHT), of `places` in all. */
+  private shares(tenants: ReadonlyMap<string, number>, inFlight: InFlight): { room: number; places: number; shares: ClaimShares } {
     const inFlightByTenant = new Map<string, number>();
     const inFlightByOrganization = new Map<string, number>();
     for (const { item, tenantKey } of inFlight.values()) {
@@ -283,13 +288,15 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
     const roomByTenant = new Map<string, number>();
     let free = 0;
+    let all = 0;
     for (const [tenantKey, places] of tenants) {
+      all += places;
       const room = places - (inFlightByTenant.get(tenantKey) ?? 0);
       if (room <= 0) continue;
       roomByTenant.set(tenantKey, room);
       free += room;
     }
-    return { room: Math.min(free, MAX_IN_FLIGHT - inFlight.size), shares: { roomByTenant, inFlightByOrganization } };
+    return { room: Math.min(free, MAX_IN_FLIGHT - inFlight.size), places: Math.min(all, MAX_IN_FLIGHT), shares: { roomByTenant, inFlightByOrganization } };
   }
 
   /** The probes of servers whose credentials pause ran out: one item each. A failure is logged; the pause's next end brings the next probe. */
