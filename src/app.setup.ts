@@ -55,7 +55,7 @@ const CONTENT_SECURITY_POLICY = {
 };
 
 /** Requests that never wait for a place (boundedConcurrency): event streams stay open, and an operator needs health and metrics most when the API is busy. */
-const OUTSIDE_THE_LINE = /^\/(?:health|metrics|api\/pems\/events)(?:\/|$)/;
+const OUTSIDE_THE_LINE = /^\/(?:health|metrics|api\/pems\/events)(?:\/|$)/i;
 
 /** TRUST_PROXY as Express reads it: a number of hops, true/false, or a list of addresses. */
 function trustProxyValue(value: string): number | boolean | string {
@@ -82,7 +82,8 @@ export function configureApp(app: INestApplication): INestApplication {
   if (config.TRUST_PROXY) express.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(requestLogger());
-  app.use(boundedConcurrency(config.API_MAX_CONCURRENT_REQUESTS, (req) => OUTSIDE_THE_LINE.test(req.path)));
+  // The bound keeps the worker's sends on time; an instance without the worker has nothing to protect.
+  if (config.ENABLE_PEMS_WRITE_SYNC) app.use(boundedConcurrency(config.API_MAX_CONCURRENT_REQUESTS, (req) => OUTSIDE_THE_LINE.test(req.path)));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.enableShutdownHooks();
   if (apiDocsEnabled(config)) {

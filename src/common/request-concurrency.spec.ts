@@ -38,6 +38,20 @@ describe('boundedConcurrency', () => {
     expect(started).toEqual(['first', 'last']);
   });
 
+  it('passes over thousands of requests whose clients went away, without running out of stack', () => {
+    const middleware = boundedConcurrency(1, () => false);
+    const started: string[] = [];
+    const first = exchange();
+    middleware(first.req, first.res, () => started.push('first'));
+    const gone = Array.from({ length: 20_000 }, () => exchange());
+    for (const call of gone) middleware(call.req, call.res, () => started.push('gone'));
+    const last = exchange();
+    middleware(last.req, last.res, () => started.push('last'));
+    for (const call of gone) call.req.socket.destroyed = true;
+    first.res.emit('finish');
+    expect(started).toEqual(['first', 'last']);
+  });
+
   it('lets exempt requests (event streams, health) through at once, whatever is in progress', () => {
     const middleware = boundedConcurrency(1, (req) => req.path === '/health');
     const started: string[] = [];

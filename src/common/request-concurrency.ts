@@ -17,30 +17,38 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function boundedConcurrency(limit: number, exempt: (req: Request) => boolean) {
   let inProgress = 0;
-  const waiting: Array<() => void> = [];
+  /** The requests waiting for a place; each starts, or answers false when its client went away meanwhile. */
+  const waiting: Array<() => boolean> = [];
+  // A loop, not a recursion: after an overload, thousands of waiting clients may have gone away.
   const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else inProgress -= 1;
+    for (;;) {
+      const next = waiting.shift();
+      if (!next) {
+        inProgress -= 1;
+        return;
+      }
+      if (next()) return;
+    }
   };
   return (req: Request, res: Response, next: NextFunction): void => {
     if (exempt(req)) return next();
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      release();
-    };
-    const start = () => {
+    const start = (): boolean => {
       // A client that went away while it waited needs no answer: its place goes to the next.
-      if (req.socket.destroyed) return finish();
+      if (req.socket.destroyed) return false;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        release();
+      };
       res.once('finish', finish);
       res.once('close', finish);
       next();
+      return true;
     };
     if (inProgress < limit) {
       inProgress += 1;
-      start();
+      if (!start()) release();
     } else {
       waiting.push(start);
     }

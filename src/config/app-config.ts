@@ -214,9 +214,9 @@ export class AppConfig {
   EVENT_STREAM_RECHECK_MS = 30_000;
 
   /**
-   * API requests one instance works on at once; more wait their turn (src/common/request-concurrency.ts).
-   * The worker shares the event loop with the API: this keeps a busy API from making sends late.
-   * Event streams, /health and /metrics do not count.
+   * API requests one instance works on at once when it runs the worker; more wait their turn
+   * (src/common/request-concurrency.ts). The worker shares the event loop with the API: this keeps a
+   * busy API from making sends late. Event streams, /health and /metrics do not count.
    */
   @Type(() => Number)
   @IsInt()

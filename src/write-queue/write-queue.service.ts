@@ -150,17 +150,15 @@ export class WriteQueueService {
                 row_number() OVER (PARTITION BY o.organization_id ORDER BY c.retry DESC, CASE WHEN c.retry THEN c.scheduled_at END, c.priority DESC, c.scheduled_at, c.seq) AS turn
          FROM organizations o
          CROSS JOIN LATERAL (
-           SELECT * FROM (${dueOf('o.organization_id', 'AND q.retry_count > 0', 'q.scheduled_at ASC', 'o.room')}) retries
-           UNION ALL
-           SELECT * FROM (${dueOf('o.organization_id', 'AND q.retry_count = 0', 'q.priority DESC, q.scheduled_at ASC', 'o.room')}) backlog
+           ${dueItemsOf('o.organization_id', 'o.room')}
          ) c
        ), chosen AS (
-         SELECT id, retry, place FROM (
-           SELECT id, room, retry, row_number() OVER (PARTITION BY tenant_key ORDER BY retry DESC, in_flight + turn, scheduled_at, seq) AS place
+         SELECT id, retry, place, scheduled_at, seq FROM (
+           SELECT id, room, retry, scheduled_at, seq, row_number() OVER (PARTITION BY tenant_key ORDER BY retry DESC, in_flight + turn, scheduled_at, seq) AS place
            FROM candidates
          ) ranked
          WHERE place <= room
-         ORDER BY retry DESC, place
+         ORDER BY retry DESC, place, scheduled_at, seq
          LIMIT $2
        ), locked AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
        ${claimedRowsSql}`,
@@ -188,9 +186,7 @@ export class WriteQueueService {
       `WITH chosen AS (
          SELECT c.id, c.retry, 1 AS place FROM api_servers s
          CROSS JOIN LATERAL (
-           SELECT * FROM (${dueOf('s.organization_id', 'AND q.retry_count > 0', 'q.scheduled_at ASC', '1')}) retries
-           UNION ALL
-           SELECT * FROM (${dueOf('s.organization_id', 'AND q.retry_count = 0', 'q.priority DESC, q.scheduled_at ASC', '1')}) backlog
+           ${dueItemsOf('s.organization_id', '1')}
          ) c
          WHERE s.organization_id = $4 AND s.is_active AND s.write_enabled
            AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
@@ -483,6 +479,13 @@ export class WriteQueueService {
   }
 }
 
+/** An organization's due retries (by due time) and its other due items (by priority, then age), at most `size` of each. */
+function dueItemsOf(organization: string, size: string): string {
+  return `SELECT * FROM (${dueOf(organization, 'AND q.retry_count > 0', 'q.scheduled_at ASC', size)}) retries
+           UNION ALL
+           SELECT * FROM (${dueOf(organization, 'AND q.retry_count = 0', 'q.priority DESC, q.scheduled_at ASC', size)}) backlog`;
+}
+
 /**
  * An organization's due items in one order, at most `size`: pending, due, and first in their
  * record's line (no other item of the record processing, none pending before it). Not locked:
@@ -503,12 +506,13 @@ function dueOf(organization: string, extra: string, order: string, size: string)
 }
 
 /**
- * The claim itself, of the chosen items that are still pending and not locked by another claim
- * (FOR UPDATE SKIP LOCKED: two instances that chose the same item claim it once): processing,
+ * The claim itself, of the chosen items that are still pending and due, and not locked by another
+ * claim (FOR UPDATE SKIP LOCKED: two instances that chose the same item claim it once; an item
+ * another instance claimed, tried and put back for a retry meanwhile is due later): processing,
  * leased to $1 for $3 ms with a new lease token; their modifications `syncing`.
  */
 function claimSql(chosen: string): string {
-  return `SELECT q.id FROM pfa_write_queue q WHERE q.id = ANY (${chosen}) AND q.status = 'pending' ORDER BY q.id FOR UPDATE SKIP LOCKED
+  return `SELECT q.id FROM pfa_write_queue q WHERE q.id = ANY (${chosen}) AND q.status = 'pending' AND q.scheduled_at <= now() ORDER BY q.id FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE pfa_write_queue q
          SET status = 'processing', locked_by = $1, lease_token = gen_random_uuid(), last_attempt_at = now(),

@@ -233,25 +233,27 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
       while (!this.stopped && (maxBatches === 0 || batches < maxBatches)) {
         // Armed before looking, so that nothing that happens while we look goes unnoticed.
         const woken = this.armWake();
+        // Taken at once: a trigger from now on is seen by the next look (it also wakes `woken`).
         const triggered = this.lookAgain;
+        this.lookAgain = false;
         if (triggered || performance.now() - tenantsReadAt > TENANTS_REFRESH_MS) {
           tenants = await this.tenantPlaces().catch(() => tenants);
           tenantsReadAt = performance.now();
         }
-        // With a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN) a claim takes a whole batch, as the seed's worker did.
-        const claim =
-          maxBatches > 0
-            ? { room: this.config.PEMS_WRITE_SYNC_BATCH_SIZE - inFlight.size, places: this.config.PEMS_WRITE_SYNC_BATCH_SIZE, shares: undefined }
-            : this.shares(tenants, inFlight);
-        const room = Math.min(claim.room, this.config.PEMS_WRITE_SYNC_BATCH_SIZE);
+        let claim = this.claimable(tenants, inFlight);
+        if (!triggered && claim.room > 0 && claim.room < claim.places * CLAIM_AT_ONCE_SHARE) {
+          await sleep(lastClaimAt + CLAIM_GATHER_MS - performance.now());
+          if (this.stopped) break;
+          // What finished during the gather is claimed now too.
+          claim = this.claimable(tenants, inFlight);
+        }
+        const room = claim.room;
         if (room <= 0) {
           // No tenant to send to (no write-enabled server): the run ends; a trigger starts the next.
           if (inFlight.size === 0) break;
           await woken.promise;
           continue;
         }
-        if (!triggered && room < claim.places * CLAIM_AT_ONCE_SHARE) await sleep(lastClaimAt + CLAIM_GATHER_MS - performance.now());
-        this.lookAgain = false;
         let items: ClaimedItem[];
         this.lastLookedAt = performance.now();
         lastClaimAt = this.lastLookedAt;
@@ -278,7 +280,18 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** What a claim may take now: each tenant's free places, and the room left in all (MAX_IN_FLIGHT), of `places` in all. */
+  /**
+   * What a claim may take now, at most a batch: with a batch limit (PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN)
+   * a whole batch, as the seed's worker did; otherwise each tenant's free places (shares).
+   */
+  private claimable(tenants: ReadonlyMap<string, number>, inFlight: InFlight): { room: number; places: number; shares?: ClaimShares } {
+    const batch = this.config.PEMS_WRITE_SYNC_BATCH_SIZE;
+    if (this.config.PEMS_WRITE_SYNC_MAX_BATCHES_PER_RUN > 0) return { room: batch - inFlight.size, places: batch };
+    const free = this.shares(tenants, inFlight);
+    return { ...free, room: Math.min(free.room, batch) };
+  }
+
+  /** Each tenant's free places, and the room left in all (MAX_IN_FLIGHT), of `places` in all. */
   private shares(tenants: ReadonlyMap<string, number>, inFlight: InFlight): { room: number; places: number; shares: ClaimShares } {
     const inFlightByTenant = new Map<string, number>();
     const inFlightByOrganization = new Map<string, number>();

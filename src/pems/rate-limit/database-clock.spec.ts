@@ -5,14 +5,14 @@ describe('DatabaseClock', () => {
   const OFFSET = 1_000_000;
 
   it('with one answer, is as wide as its round trip: a send waits for the answer, a departure counts from the question', () => {
-    const clock = new DatabaseClock();
+    const clock = new DatabaseClock(0);
     clock.observe(100, 210, 150 + OFFSET);
     expect(clock.reachedAt(300 + OFFSET)).toBe(360);
     expect(clock.latestAt(300)).toBe(350 + OFFSET);
   });
 
   it('narrows to the tightest of the recent answers, and is never wrong about any of them', () => {
-    const clock = new DatabaseClock();
+    const clock = new DatabaseClock(0);
     const answers: Array<[number, number, number]> = [
       [100, 210, 150],
       [400, 402, 401],
@@ -32,14 +32,24 @@ describe('DatabaseClock', () => {
   });
 
   it('forgets answers older than ten seconds', () => {
-    const clock = new DatabaseClock();
+    const clock = new DatabaseClock(0);
     clock.observe(0, 2, 1 + OFFSET);
     clock.observe(20_000, 20_100, 20_050 + OFFSET);
     expect(clock.reachedAt(30_000 + OFFSET)).toBe(30_050);
   });
 
+  it('widens a reading by how far the two clocks may have run apart since (1 ms per second of age)', () => {
+    const clock = new DatabaseClock(1e-3);
+    jest.spyOn(performance, 'now').mockReturnValue(10_000);
+    clock.observe(0, 2, 1 + OFFSET);
+    // Ten seconds later, that reading (offset within [OFFSET - 1, OFFSET + 1]) says within about [OFFSET - 11, OFFSET + 11].
+    expect(clock.latestAt(10_000)).toBeCloseTo(10_000 + OFFSET + 11, 1);
+    expect(clock.reachedAt(10_000 + OFFSET)).toBeCloseTo(10_011, 1);
+    jest.restoreAllMocks();
+  });
+
   it("starts again from the newest answer when the answers contradict each other (the database's clock was stepped)", () => {
-    const clock = new DatabaseClock();
+    const clock = new DatabaseClock(0);
     clock.observe(0, 2, 1 + OFFSET);
     clock.observe(100, 102, 101 + OFFSET - 5000);
     expect(clock.reachedAt(1000 + OFFSET - 5000)).toBe(1001);
