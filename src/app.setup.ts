@@ -54,8 +54,13 @@ const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
-/** Requests that never wait for a place (boundedConcurrency): event streams stay open, and an operator needs health and metrics most when the API is busy. */
-const OUTSIDE_THE_LINE = /^\/(?:health|metrics|api\/pems\/events)(?:\/|$)/i;
+/**
+ * Requests that never wait for a place (boundedConcurrency): event streams stay open; an operator
+ * needs health and metrics most when the API is busy; a login's work is the password check, which
+ * runs off the event loop under its own bound (a flood of logins is answered 429
+ * PASSWORD_CHECKS_BUSY at once, not queued).
+ */
+const OUTSIDE_THE_LINE = /^\/(?:health|metrics|api\/pems\/events|api\/auth\/login)(?:\/|$)/i;
 
 /** TRUST_PROXY as Express reads it: a number of hops, true/false, or a list of addresses. */
 function trustProxyValue(value: string): number | boolean | string {
