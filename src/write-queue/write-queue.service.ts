@@ -126,8 +126,9 @@ export class WriteQueueService {
     //   quadratic (a 7 to 45 s claim);
     // - as a join, api_servers drove the plan: all 10,000 pending items read and sorted (20 ms).
     // Only the chosen items are locked, at the end (FOR UPDATE SKIP LOCKED: an item another
-    // instance claimed meanwhile is passed by). Locking the candidates where they were found, in
-    // the lateral scans, now and then ran one claim for ten minutes at 100 % CPU (50 tenants).
+    // instance claimed meanwhile is passed by), not every candidate in the scans: with the
+    // candidates locked where they were found, one claim once ran for ten minutes at 100 % CPU
+    // (50 tenants; the cause was not found, and it has not recurred since).
     // The claimed rows' mirror rows are looked up by index (LATERAL … LIMIT 1): as a plain join,
     // the planner hashed the whole table.
     const rows = await preparedQuery<Record<string, unknown>>(
@@ -160,7 +161,7 @@ export class WriteQueueService {
          WHERE place <= room
          ORDER BY retry DESC, place, scheduled_at, seq
          LIMIT $2
-       ), locked AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
+       ), ${claimCtes('ARRAY(SELECT id FROM chosen)')}
        ${claimedRowsSql}`,
       [
         workerId,
@@ -192,7 +193,7 @@ export class WriteQueueService {
            AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
          ORDER BY c.retry DESC
          LIMIT $2
-       ), locked AS (${claimSql('ARRAY(SELECT id FROM chosen)')})
+       ), ${claimCtes('ARRAY(SELECT id FROM chosen)')}
        ${claimedRowsSql}`,
       [workerId, 1, this.config.PEMS_WRITE_SYNC_LEASE_MS, organizationId],
     );
@@ -489,7 +490,7 @@ function dueItemsOf(organization: string, size: string): string {
 /**
  * An organization's due items in one order, at most `size`: pending, due, and first in their
  * record's line (no other item of the record processing, none pending before it). Not locked:
- * the claim locks only the items it chose (claimSql).
+ * the claim locks only the items it chose (claimCtes).
  */
 function dueOf(organization: string, extra: string, order: string, size: string): string {
   return `SELECT q.id, q.retry_count > 0 AS retry, q.priority, q.scheduled_at, q.seq
@@ -506,20 +507,24 @@ function dueOf(organization: string, extra: string, order: string, size: string)
 }
 
 /**
- * The claim itself, of the chosen items that are still pending and due, and not locked by another
- * claim (FOR UPDATE SKIP LOCKED: two instances that chose the same item claim it once; an item
- * another instance claimed, tried and put back for a retry meanwhile is due later): processing,
+ * The claim itself, as three CTEs (`locked`, `claimed`, `syncing`) that follow the caller's
+ * `chosen`: the chosen items that are still pending and due, and not locked by another claim (FOR
+ * UPDATE SKIP LOCKED: two instances that chose the same item claim it once; an item another
+ * instance claimed, tried and put back for a retry meanwhile is due later), become processing,
  * leased to $1 for $3 ms with a new lease token; their modifications `syncing`.
  */
-function claimSql(chosen: string): string {
-  return `SELECT q.id FROM pfa_write_queue q WHERE q.id = ANY (${chosen}) AND q.status = 'pending' AND q.scheduled_at <= now() ORDER BY q.id FOR UPDATE SKIP LOCKED
+function claimCtes(chosen: string): string {
+  return `locked AS (
+         SELECT q.id FROM pfa_write_queue q
+         WHERE q.id = ANY (${chosen}) AND q.status = 'pending' AND q.scheduled_at <= now()
+         ORDER BY q.id FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE pfa_write_queue q
          SET status = 'processing', locked_by = $1, lease_token = gen_random_uuid(), last_attempt_at = now(),
              locked_until = now() + make_interval(secs => $3::float8 / 1000)
          WHERE q.id IN (SELECT id FROM locked)
          RETURNING q.*
-       ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')}`;
+       ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')})`;
 }
 
 /** The claimed rows, in the order they should be sent (retries, then the turns), with their PEMS tenant and their record's version in the mirror. */

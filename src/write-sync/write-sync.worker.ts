@@ -396,7 +396,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** The places for items in flight of each PEMS tenant of the write-enabled servers: about one second of its sends, between 2 and 64. */
-  async tenantPlaces(): Promise<Map<string, number>> {
+  private async tenantPlaces(): Promise<Map<string, number>> {
     const rows: Array<{ tenant_key: string; rate: number }> = await this.dataSource.query(
       `SELECT DISTINCT ON (s.tenant_key) s.tenant_key, coalesce(t.rate_limit_per_second, $1)::float8 AS rate
        FROM api_servers s LEFT JOIN pems_tenants t ON t.tenant_key = s.tenant_key
@@ -408,8 +408,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /** The most items this instance has in flight at once now: its tenants' places, up to MAX_IN_FLIGHT. */
   async inFlightLimit(): Promise<number> {
-    const places = [...(await this.tenantPlaces()).values()].reduce((sum, count) => sum + count, 0);
-    return Math.min(MAX_IN_FLIGHT, places);
+    return this.shares(await this.tenantPlaces(), new Map()).places;
   }
 
   /**
