@@ -9,9 +9,9 @@
  * This file is both sides: startAppInstanceProcess() runs in the harness and forks this same
  * file, which then serves as the child (require.main === module).
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { RunCounts, WriteSyncWorker } from '../../src/write-sync/write-sync.worker';
 import { bootApp, BenchFileLogger } from './app';
+import { IpcReady, IpcReply, forkIpcChild } from './ipc-child';
 import { QueryCounter } from './query-counter';
 
 /** What the child reports: cumulative since it started, for the harness to take differences. */
@@ -31,11 +31,7 @@ interface Request {
   id: number;
   method: Method;
 }
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-interface Ready {
-  type: 'ready';
-  url: string;
-}
+type Ready = IpcReady & { url: string };
 
 export interface AppInstanceProcess {
   name: string;
@@ -53,60 +49,21 @@ const BOOT_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 export async function startAppInstanceProcess(name: string, env: Record<string, string>, logFile: string): Promise<AppInstanceProcess> {
-  const child: ChildProcess = fork(__filename, [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
-    env: { ...process.env, BENCH_APP_INSTANCE: JSON.stringify({ name, env, logFile }) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const instance = await forkIpcChild<Method, Ready>({
+    what: `App instance ${name} (its log: ${logFile})`,
+    file: __filename,
+    env: { BENCH_APP_INSTANCE: JSON.stringify({ name, env, logFile }) },
+    readyTimeoutMs: BOOT_TIMEOUT_MS,
+    stop: { signal: 'SIGKILL', killAfterMs: STOP_TIMEOUT_MS },
   });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`App instance ${name} was not up within ${BOOT_TIMEOUT_MS} ms`));
-    }, BOOT_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`App instance ${name} exited with ${code} before it was up (its log: ${logFile})`)));
-    child.on('message', (message: Reply | Ready) => {
-      if ('type' in message) {
-        clearTimeout(timer);
-        resolve(message.url);
-        return;
-      }
-      const waiting = pending.get(message.id);
-      if (!waiting) return;
-      pending.delete(message.id);
-      if (message.ok) waiting.resolve(message.result);
-      else waiting.reject(new Error(message.error));
-    });
-  });
-  child.removeAllListeners('exit');
-  child.once('exit', (code) => {
-    for (const waiting of pending.values()) waiting.reject(new Error(`App instance ${name} exited with ${code}`));
-    pending.clear();
-  });
-  const call = (method: Method) =>
-    new Promise<unknown>((resolve, reject) => {
-      if (!child.connected) return reject(new Error(`App instance ${name} is not running`));
-      const request: Request = { id: nextId++, method };
-      pending.set(request.id, { resolve, reject });
-      child.send(request);
-    });
   return {
     name,
-    pid: child.pid ?? -1,
-    url,
+    pid: instance.child.pid ?? -1,
+    url: instance.ready.url,
     logFile,
-    stats: () => call('stats') as Promise<AppInstanceStats>,
-    inFlightLimit: () => call('inFlightLimit') as Promise<number>,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.disconnect();
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(timer);
-    },
+    stats: () => instance.call('stats') as Promise<AppInstanceStats>,
+    inFlightLimit: () => instance.call('inFlightLimit') as Promise<number>,
+    stop: instance.stop,
   };
 }
 
@@ -134,7 +91,7 @@ async function serveAsChild(): Promise<void> {
   };
   process.on('message', (request: Request) => {
     void (async () => {
-      let reply: Reply;
+      let reply: IpcReply;
       try {
         reply = { id: request.id, ok: true, result: await methods[request.method]() };
       } catch (error) {

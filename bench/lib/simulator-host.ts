@@ -1,11 +1,11 @@
-import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
 import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
 import { PemsSimulator } from '../../src/pems-simulator/pems-simulator';
 import { PemsSimulatorCredentials } from '../../src/pems-simulator/pems-tenant.authenticator';
 import { simulatorOps } from './simulator-ops';
-import { SimLogEntry, SimReady, SimReply, SimRequest, SimulatorMethod, SimulatorOps, SimulatorStartOptions } from './simulator-protocol';
+import { forkIpcChild } from './ipc-child';
+import { SimLogEntry, SimReady, SimulatorMethod, SimulatorOps, SimulatorStartOptions } from './simulator-protocol';
 
 export type SimulatorMode = 'child' | 'in-process';
 
@@ -51,42 +51,12 @@ export async function startBenchSimulator(mode: SimulatorMode, options: Simulato
     return wrap(mode, baseUrl, process.pid, call, () => simulator.stop());
   }
 
-  const child: ChildProcess = fork(join(__dirname, '..', 'simulator-child.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'],
-    env: { ...process.env, BENCH_SIMULATOR_OPTIONS: JSON.stringify(options) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const simulator = await forkIpcChild<SimulatorMethod, SimReady>({
+    what: 'The simulator child',
+    file: join(__dirname, '..', 'simulator-child.ts'),
+    env: { BENCH_SIMULATOR_OPTIONS: JSON.stringify(options) },
+    readyTimeoutMs: 60_000,
+    stop: { signal: 'SIGTERM', killAfterMs: 5000 },
   });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`The simulator child exited with ${code} before it was ready`)));
-    child.on('message', (message: SimReply | SimReady) => {
-      if ('type' in message) {
-        resolve(message.baseUrl);
-        return;
-      }
-      const waiting = pending.get(message.id);
-      if (!waiting) return;
-      pending.delete(message.id);
-      if (message.ok) waiting.resolve(message.result);
-      else waiting.reject(new Error(message.error));
-    });
-  });
-  child.removeAllListeners('exit');
-  const call = (method: SimulatorMethod, args: unknown[]) =>
-    new Promise<unknown>((resolve, reject) => {
-      const request: SimRequest = { id: nextId++, method, args };
-      pending.set(request.id, { resolve, reject });
-      child.send(request);
-    });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.disconnect();
-    const timer = setTimeout(() => child.kill('SIGTERM'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return wrap('child', baseUrl, child.pid ?? -1, call, stop);
+  return wrap('child', simulator.ready.baseUrl, simulator.child.pid ?? -1, simulator.call, simulator.stop);
 }

@@ -1,3 +1,4 @@
+import { IpcReady, IpcReply } from './ipc-child';
 import { PemsFaultConfig } from '../../src/pems-simulator/pems-fault.injector';
 import { SeedOptions } from '../../src/pems-simulator/pems-seed-data';
 import { PemsSimulatorCredentials } from '../../src/pems-simulator/pems-tenant.authenticator';
@@ -43,5 +44,5 @@ export interface SimRequest {
   args: unknown[];
 }
 
-export type SimReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
-export type SimReady = { type: 'ready'; baseUrl: string };
+export type SimReply = IpcReply;
+export type SimReady = IpcReady & { baseUrl: string };

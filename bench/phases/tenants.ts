@@ -240,9 +240,10 @@ async function claimStatement(app: BenchApp): Promise<CapturedQuery | null> {
   return captured.find((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED')) ?? null;
 }
 
-/** How the plan's backlog pass reads pfa_write_queue: its first scan line after "CTE backlog". */
+/** How the plan's backlog pass reads pfa_write_queue: its first scan line after "CTE backlog" (or the backlog subquery). */
 function backlogAccess(plan: string[]): string | null {
-  const start = plan.findIndex((line) => line.trim() === 'CTE backlog');
+  // The backlog's scan: its own CTE before the claim shared tenants, a subquery of each organization's scan since.
+  const start = plan.findIndex((line) => line.trim() === 'CTE backlog' || /Subquery Scan on backlog\b/.test(line));
   const scan = plan.slice(start + 1).find((line) => /Scan .*on pfa_write_queue/.test(line));
   return start < 0 || !scan ? null : scan.replace(/\s*\(cost=.*$/, '').replace(/^[\s->]+/, '');
 }
