@@ -13,12 +13,12 @@ import tseslint from 'typescript-eslint';
  */
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'logs/**', 'bench/logs/**'],
+    ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'logs/**', 'bench/logs/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: {
         projectService: true,
@@ -41,6 +41,13 @@ export default tseslint.config(
     rules: {
       // Tests probe JSON bodies of whatever shape an answer has; typing each one buys nothing.
       '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // The web console runs in the browser (web/tsconfig.json types it with the DOM).
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: {
+      globals: { ...globals.browser },
     },
   },
   {

@@ -13,6 +13,7 @@ import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ConflictModule } from './conflicts/conflict.module';
+import { ConsoleModule } from './console/console.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PemsModule } from './pems/pems.module';
 import { ReadSyncModule } from './read-sync/read-sync.module';
@@ -45,6 +46,7 @@ import { ValidationModule } from './validation/validation.module';
     WriteSyncModule,
     HealthModule,
     DemoModule,
+    ConsoleModule.register(),
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
