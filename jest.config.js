@@ -35,5 +35,19 @@ module.exports = {
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
+    {
+      // The web console in a real browser (Debian's chromium through playwright-core) against the
+      // real app in a child process: docs/console-tests.md.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      rootDir: '.',
+      roots: ['<rootDir>/test/browser'],
+      testRegex: '\\.browser-spec\\.ts$',
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      transform,
+      setupFiles: ['<rootDir>/test/setup/test-env.ts'],
+      globalSetup: '<rootDir>/test/browser/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/browser/setup/global-teardown.ts',
+    },
   ],
 };

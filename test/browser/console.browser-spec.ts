@@ -1,0 +1,311 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BrowserContext, Page } from 'playwright-core';
+import { editThroughApi, queueThroughApi, recordOf, waitForModification } from './support/console-data';
+import { ConsoleHarness, PLANNER, VIEWER, startConsoleHarness } from './support/console-harness';
+import {
+  description,
+  eventually,
+  expiredCopyOf,
+  heading,
+  hidden,
+  isFocused,
+  navLink,
+  openSignedIn,
+  recordRow,
+  searchRecords,
+  selectOptionLike,
+  signIn,
+  termValue,
+  tokenEntry,
+  visible,
+  waitForSyncState,
+} from './support/console-pages';
+
+/** Text PEMS or a user may hold that would run if the console ever put it in the page as HTML. */
+const SCRIPT_TEXT = '<script>window.__xss=1</script>';
+const IMG_TEXT = '<img src=x onerror="window.__xss=1">';
+
+/** The edit dialog's fields (console contract, /records/:id). */
+const EDIT_FIELDS = [
+  'Forecast start',
+  'Forecast end',
+  'Monthly rate',
+  'Purchase price',
+  'DOR',
+  'Category',
+  'Class',
+  'Source',
+  'Manufacturer',
+  'Model',
+  'Discontinued',
+  'Funds transferable',
+  'Change reason',
+];
+
+/** Whether anything the XSS records carry ran or became markup: window.__xss set, an <img src="x">, a <script> mentioning __xss. */
+async function injectedMarkup(page: Page): Promise<{ xss: unknown; images: number; scripts: number }> {
+  // An onerror handler runs once the image has failed to load: give it the time to.
+  await sleep(300);
+  return page.evaluate(() => ({
+    xss: (window as { __xss?: unknown }).__xss,
+    images: [...document.querySelectorAll('img')].filter((image) => image.getAttribute('src') === 'x').length,
+    scripts: [...document.querySelectorAll('script')].filter((script) => (script.textContent ?? '').includes('__xss')).length,
+  }));
+}
+
+describe('web console in a browser', () => {
+  let harness: ConsoleHarness;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    harness = await startConsoleHarness({
+      name: 'console',
+      records: 40,
+      extraRecords: {
+        'PFA-XSS-1': {
+          category: SCRIPT_TEXT,
+          class: 'Crawler Crane',
+          source: 'Rental',
+          dor: 'PROJECT',
+          manufacturer: IMG_TEXT,
+          model: IMG_TEXT,
+          forecastStart: '2026-02-01',
+          forecastEnd: '2026-11-30',
+        },
+        'PFA-XSS-2': {
+          category: IMG_TEXT,
+          class: 'Crawler Crane',
+          source: 'Rental',
+          dor: 'PROJECT',
+          manufacturer: SCRIPT_TEXT,
+          model: SCRIPT_TEXT,
+          forecastStart: '2026-02-01',
+          forecastEnd: '2026-11-30',
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    context = await harness.browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('signs in, finds a record, shows a bad edit beside its field, then saves a good one', async () => {
+    await page.goto(`${harness.baseUrl}/`);
+    await signIn(page, PLANNER);
+    await visible(heading(page, 'Records'));
+    expect(new URL(page.url()).pathname).toBe('/records');
+    for (const link of ['Records', 'My edits', 'Dashboard', 'Queue', 'Audit']) await visible(navLink(page, link));
+    await visible(page.getByRole('button', { name: 'Sign out', exact: true }));
+
+    const row = await searchRecords(page, 'PFA-10003');
+    await eventually('the search to leave one record', async () => (await page.getByRole('table', { name: 'PFA records' }).getByRole('row').count()) === 2);
+    await row.getByRole('link', { name: 'PFA-10003', exact: true }).click();
+    await visible(heading(page, 'Record PFA-10003'));
+    const record = await recordOf(harness, 'PFA-10003');
+    expect(new URL(page.url()).pathname).toBe(`/records/${record.id}`);
+    await visible(page.getByRole('table', { name: 'Modifications' }));
+    await visible(page.getByRole('table', { name: 'History' }));
+
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: 'Edit PFA-10003' }));
+    for (const field of EDIT_FIELDS) await visible(dialog.getByLabel(field, { exact: true }));
+
+    const start = dialog.getByLabel('Forecast start', { exact: true });
+    const end = dialog.getByLabel('Forecast end', { exact: true });
+    await start.fill('2026-06-01');
+    await end.fill('2026-05-01');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await eventually('Forecast end to be marked invalid', async () => (await end.getAttribute('aria-invalid')) === 'true');
+    const message = await description(end);
+    expect(message).not.toBe('');
+    await visible(dialog.getByText(message, { exact: true }).first());
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(0);
+
+    await end.fill('2026-12-31');
+    const saved = page.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().includes(`/api/pfa/${record.id}`));
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await saved).status()).toBe(201);
+    await hidden(dialog);
+    await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
+    await waitForSyncState(page.locator('main'), 'draft');
+    expect((await recordOf(harness, 'PFA-10003')).values).toMatchObject({ forecastStart: '2026-06-01', forecastEnd: '2026-12-31' });
+  });
+
+  it('sends an edit from My edits and shows its record go from queued to synced without a reload', async () => {
+    const model = 'Sent from My edits';
+    await editThroughApi(harness, 'PFA-10005', { model });
+    await openSignedIn(page, harness.baseUrl, PLANNER, '/my-edits', 'My edits');
+    const table = page.getByRole('table', { name: 'My unsynced edits' });
+    await visible(table.getByRole('row').filter({ hasText: 'PFA-10005' }));
+
+    // PEMS answers the first attempt 503: the edit waits (queued) for its first retry, 4 s later.
+    await harness.simulator.setFaults({ statusShares: { 503: 1 } });
+    const logStart = (await harness.simulator.log()).at(-1)?.seq ?? 0;
+    await page.getByRole('checkbox', { name: 'Select PFA-10005', exact: true }).check();
+    await page.getByRole('button', { name: 'Send selected to PEMS', exact: true }).click();
+    await visible(page.getByRole('status').filter({ hasText: /^\s*Queued/ }));
+    await eventually('PEMS to answer the first attempt 503', async () =>
+      (await harness.simulator.log(logStart)).some((entry) => entry.pfaId === 'PFA-10005' && entry.status === 503),
+    );
+    await harness.simulator.clearFaults();
+
+    await page.evaluate(() => ((window as { __notReloaded?: boolean }).__notReloaded = true));
+    await navLink(page, 'Records').click();
+    await visible(heading(page, 'Records'));
+    const row = await searchRecords(page, 'PFA-10005');
+    await waitForSyncState(row, 'queued', 3000);
+    await waitForSyncState(row, 'synced', 20_000);
+    expect(await page.evaluate(() => (window as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+    expect((await harness.simulator.getRecord('PFA-10005')).data.model).toBe(model);
+  });
+
+  it('shows a failed send on the dashboard and the queue, and retries it from the queue', async () => {
+    // A 403 is not worth retrying: the first attempt fails the item.
+    await harness.simulator.setFaults({ statusShares: { 403: 1 } });
+    const modificationId = await editThroughApi(harness, 'PFA-10007', { model: 'Refused, then retried' });
+    await queueThroughApi(harness, [modificationId]);
+    const failed = await waitForModification(harness, modificationId, 'failed');
+    await harness.simulator.clearFaults();
+
+    await openSignedIn(page, harness.baseUrl, PLANNER, '/dashboard', 'Sync dashboard');
+    const status = await visible(page.getByRole('region', { name: 'Sync status' }));
+    await eventually('Failed (24 h) to count the failed send', async () => (await termValue(status, 'Failed (24 h)')) === '1');
+    for (const term of ['Queued', 'Processing', 'Completed (24 h)', 'Success rate', 'Average sync time', 'Last sync', 'Next sync', 'Health']) await termValue(status, term);
+    await visible(page.getByRole('figure', { name: 'Last hour' }));
+    await visible(page.getByRole('region', { name: 'PEMS server' }));
+
+    await navLink(page, 'Queue').click();
+    await visible(heading(page, 'Queue'));
+    await selectOptionLike(page.getByLabel('Status', { exact: true }), 'failed');
+    const items = page.getByRole('table', { name: 'Queue items' });
+    const row = await visible(items.getByRole('row').filter({ hasText: 'PFA-10007' }));
+    expect((await row.innerText()).toLowerCase()).toContain('failed');
+    expect(failed.syncError).toContain('403');
+    await visible(row.getByText(/403/).first());
+
+    await row.getByRole('checkbox', { name: 'Select item PFA-10007', exact: true }).check();
+    await page.getByRole('button', { name: 'Retry selected', exact: true }).click();
+    await waitForModification(harness, modificationId, 'synced');
+    await selectOptionLike(page.getByLabel('Status', { exact: true }), 'completed');
+    const completed = await visible(items.getByRole('row').filter({ hasText: 'PFA-10007' }));
+    expect((await completed.innerText()).toLowerCase()).toContain('completed');
+    expect((await harness.simulator.getRecord('PFA-10007')).data.model).toBe('Refused, then retried');
+  });
+
+  it('shows markup from PEMS and from users as text, and runs none of it', async () => {
+    await openSignedIn(page, harness.baseUrl, PLANNER, '/records', 'Records');
+    await page.getByRole('searchbox', { name: 'Search records' }).fill('PFA-XSS');
+    const table = page.getByRole('table', { name: 'PFA records' });
+    await visible(recordRow(page, 'PFA-XSS-1'));
+    await visible(recordRow(page, 'PFA-XSS-2'));
+    await visible(table.getByRole('cell', { name: SCRIPT_TEXT, exact: true }).first());
+    await visible(table.getByRole('cell', { name: IMG_TEXT, exact: true }).first());
+    expect(await injectedMarkup(page)).toEqual({ xss: undefined, images: 0, scripts: 0 });
+
+    await recordRow(page, 'PFA-XSS-1').getByRole('link', { name: 'PFA-XSS-1', exact: true }).click();
+    await visible(heading(page, 'Record PFA-XSS-1'));
+    await visible(page.getByText(SCRIPT_TEXT, { exact: true }).first());
+    await visible(page.getByText(IMG_TEXT, { exact: true }).first());
+    expect(await injectedMarkup(page)).toEqual({ xss: undefined, images: 0, scripts: 0 });
+
+    const reason = `${IMG_TEXT} ${SCRIPT_TEXT}`;
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: 'Edit PFA-XSS-1' }));
+    await dialog.getByLabel('Model', { exact: true }).fill(SCRIPT_TEXT + ' 2');
+    await dialog.getByLabel('Change reason', { exact: true }).fill(reason);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
+    await visible(page.getByRole('table', { name: 'Modifications' }).getByText(reason, { exact: true }).first());
+    expect(await injectedMarkup(page)).toEqual({ xss: undefined, images: 0, scripts: 0 });
+
+    await navLink(page, 'My edits').click();
+    await visible(heading(page, 'My edits'));
+    await visible(page.getByRole('table', { name: 'My unsynced edits' }).getByRole('row').filter({ hasText: 'PFA-XSS-1' }));
+    expect(await injectedMarkup(page)).toEqual({ xss: undefined, images: 0, scripts: 0 });
+  });
+
+  it('sends a user with an expired or invalid token to sign in, then back to where they were', async () => {
+    await page.goto(`${harness.baseUrl}/login`);
+    const login = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
+    await signIn(page, PLANNER);
+    const token: string = (await (await login).json()).accessToken;
+    await visible(heading(page, 'Records'));
+    await navLink(page, 'Queue').click();
+    await visible(heading(page, 'Queue'));
+
+    // An hour past its expiry, then a reload of /queue.
+    const entry = await tokenEntry(page, token);
+    await page.evaluate(({ key, value }) => sessionStorage.setItem(key, value), { key: entry.key, value: entry.value.replace(token, expiredCopyOf(token)) });
+    await page.reload();
+    await visible(page.getByLabel('Username', { exact: true }));
+    expect(new URL(page.url()).pathname).toBe('/login');
+    const relogin = page.waitForResponse((response) => response.url().endsWith('/api/auth/login'));
+    await signIn(page, PLANNER);
+    const newToken: string = (await (await relogin).json()).accessToken;
+    await visible(heading(page, 'Queue'));
+    expect(new URL(page.url()).pathname).toBe('/queue');
+
+    // A token that is no token at all, found by the next page's requests without a reload.
+    const again = await tokenEntry(page, newToken);
+    await page.evaluate(({ key, value }) => sessionStorage.setItem(key, value), { key: again.key, value: again.value.replace(newToken, 'not-a-token') });
+    await navLink(page, 'Dashboard').click();
+    await visible(page.getByLabel('Username', { exact: true }));
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await signIn(page, PLANNER);
+    await visible(heading(page, 'Sync dashboard'));
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
+  });
+
+  it('opens the edit dialog from the keyboard, moves focus into it, and gives it back to Edit on Escape', async () => {
+    const record = await recordOf(harness, 'PFA-10011');
+    await openSignedIn(page, harness.baseUrl, PLANNER, `/records/${record.id}`, 'Record PFA-10011');
+    const edit = page.getByRole('button', { name: 'Edit', exact: true });
+    await visible(edit);
+    let presses = 0;
+    while (!(await isFocused(edit))) {
+      if (++presses > 60) throw new Error('Edit was not reached with Tab within 60 presses');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    const dialog = await visible(page.getByRole('dialog', { name: 'Edit PFA-10011' }));
+    await eventually('the focus to move into the dialog', () => dialog.evaluate((node) => node.contains(document.activeElement)));
+    await page.keyboard.press('Escape');
+    await hidden(dialog);
+    await eventually('the focus to return to Edit', () => isFocused(edit));
+  });
+
+  it('offers a read-only user no control that needs a permission they lack', async () => {
+    const record = await recordOf(harness, 'PFA-10013');
+    await openSignedIn(page, harness.baseUrl, VIEWER, `/records/${record.id}`, 'Record PFA-10013');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const link of ['Records', 'My edits', 'Dashboard', 'Queue']) await visible(navLink(page, link));
+    expect(await nav.getByRole('link', { name: 'Audit', exact: true }).count()).toBe(0);
+    const enabled = async (name: string) => {
+      const buttons = page.getByRole('button', { name, exact: true });
+      let count = 0;
+      for (let i = 0; i < (await buttons.count()); i++) if (await buttons.nth(i).isEnabled()) count += 1;
+      return count;
+    };
+    expect(await enabled('Edit')).toBe(0);
+
+    await navLink(page, 'Queue').click();
+    await visible(heading(page, 'Queue'));
+    await visible(page.getByRole('table', { name: 'Queue items' }));
+    for (const name of ['Retry selected', 'Retry all matching', 'Cancel selected', 'Cancel all matching', 'Pause writes', 'Resume writes']) {
+      expect({ name, enabled: await enabled(name) }).toEqual({ name, enabled: 0 });
+    }
+
+    await navLink(page, 'My edits').click();
+    await visible(heading(page, 'My edits'));
+    for (const name of ['Send all to PEMS', 'Send selected to PEMS']) expect({ name, enabled: await enabled(name) }).toEqual({ name, enabled: 0 });
+  });
+});

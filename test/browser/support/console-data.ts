@@ -1,0 +1,37 @@
+import { ConsoleHarness } from './console-harness';
+import { eventually } from './console-pages';
+
+/** The mirror record of `pfaId` (GET /api/pfa?search=). */
+export async function recordOf(harness: ConsoleHarness, pfaId: string): Promise<{ id: string; syncState: string; values: Record<string, unknown> }> {
+  const page = await harness.api('GET', `/api/pfa?organizationId=${harness.organizationId}&search=${encodeURIComponent(pfaId)}&pageSize=50`);
+  const record = page.body.items?.find((item: { pfaId: string }) => item.pfaId === pfaId);
+  if (!record) throw new Error(`No record ${pfaId}: ${JSON.stringify(page.body)}`);
+  return record;
+}
+
+/** PLANNER edits `pfaId` through the API (PATCH /api/pfa/:id); answers the modification's id. */
+export async function editThroughApi(harness: ConsoleHarness, pfaId: string, changes: Record<string, unknown>, changeReason?: string): Promise<string> {
+  const record = await recordOf(harness, pfaId);
+  const answer = await harness.api('PATCH', `/api/pfa/${record.id}`, { changes, ...(changeReason === undefined ? {} : { changeReason }) });
+  if (answer.status !== 201) throw new Error(`Editing ${pfaId} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body.id;
+}
+
+/** PLANNER queues the modifications for PEMS (POST /api/pems/write-sync). */
+export async function queueThroughApi(harness: ConsoleHarness, modificationIds: string[]): Promise<void> {
+  const answer = await harness.api('POST', '/api/pems/write-sync', { organizationId: harness.organizationId, modificationIds });
+  if (answer.status !== 200 && answer.status !== 201) throw new Error(`Queueing answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+}
+
+/** Waits until the modification has `status` (GET /api/pfa/modifications). */
+export async function waitForModification(harness: ConsoleHarness, modificationId: string, status: string, timeoutMs?: number): Promise<{ syncError: string | null }> {
+  return eventually(
+    `modification ${modificationId} to be ${status}`,
+    async () => {
+      const page = await harness.api('GET', `/api/pfa/modifications?organizationId=${harness.organizationId}&status=${status}&pageSize=500`);
+      return page.body.items?.find((item: { id: string }) => item.id === modificationId) ?? false;
+    },
+    timeoutMs,
+    200,
+  );
+}
