@@ -95,5 +95,3 @@ export function SyncBadge({ state, at, error }: { state: SyncIndicatorState; at?
     </Tooltip.Root>
   );
 }
-
-export const syncStateText = (state: SyncIndicatorState) => TEXT[state];
