@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const baseUrl = `http://localhost:${config.PORT}`;
   const bootLogger = new Logger('Bootstrap');
   const docs = apiDocsEnabled(config) ? `Swagger UI: ${baseUrl}/api/docs, ` : '';
-  bootLogger.log(`pems-sync is listening on ${baseUrl} (${docs}health: ${baseUrl}/health)`);
+  bootLogger.log(`pems-sync is listening on ${baseUrl} (web console: ${baseUrl}/, ${docs}health: ${baseUrl}/health)`);
   // Straight to the terminal, not through the logger: the demo password has no place in LOG_FILE.
   const banner = app.get(DemoSetupService).banner(baseUrl);
   if (banner.length > 0) process.stdout.write(`\n  ${banner.join('\n  ')}\n\n`);

@@ -61,10 +61,10 @@ export class DemoSetupService implements OnApplicationBootstrap {
   /** The lines main.ts prints once the server listens. */
   banner(baseUrl: string): string[] {
     if (!this.enabled) return [];
-    const lines = [`Demo mode: embedded PostgreSQL, data in ${join(this.config.DATA_DIR, 'postgres')}`, `Swagger UI: ${baseUrl}/api/docs`];
+    const lines = [`Demo mode: embedded PostgreSQL, data in ${join(this.config.DATA_DIR, 'postgres')}`, `Web console: ${baseUrl}/`, `Swagger UI: ${baseUrl}/api/docs`];
     // The password is shown to whoever started the process, and kept in DATA_DIR/demo-login.json (mode 600).
     if (this.simulatorUrl) lines.push(`PEMS simulator: ${this.simulatorUrl} (control API under /__sim)`);
-    if (this.login) lines.push(`Demo login: username "${this.login.username}", password "${this.login.password}" (POST ${baseUrl}/api/auth/login)`);
+    if (this.login) lines.push(`Demo login: username "${this.login.username}", password "${this.login.password}" (for the web console, or POST ${baseUrl}/api/auth/login)`);
     return lines;
   }
 }

@@ -1,3 +1,10 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App, createQueryClient } from './App';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<p>pems-sync</p>);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App queryClient={createQueryClient()} />
+  </StrictMode>,
+);

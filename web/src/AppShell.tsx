@@ -1,0 +1,68 @@
+import { useEffect, type ReactNode } from 'react';
+import { Link, useRoute } from 'wouter';
+import { useLiveState } from './live/live-updates';
+import { useSession } from './session/session';
+
+const LIVE_TEXT = { connecting: 'Connecting live updates…', live: 'Live', paused: 'Live updates paused (tab hidden)', reconnecting: 'Reconnecting live updates…' } as const;
+
+function NavLink({ href, children }: { href: string; children: ReactNode }) {
+  const [active] = useRoute(`${href}/*?`);
+  return (
+    <Link href={href} aria-current={active ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+/** The frame of every signed-in page: the product, the organization, the user, the navigation. */
+export function AppShell({ title, children }: { title: string; children: ReactNode }) {
+  const { me, organization, chooseOrganization, can, signOut } = useSession();
+  const live = useLiveState();
+
+  useEffect(() => {
+    document.title = `${title} · pems-sync`;
+  }, [title]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">pems-sync</span>
+        {me.organizations.length > 1 ? (
+          <span className="org-switcher">
+            <label htmlFor="organization">Organization</label>
+            <select id="organization" value={organization.organizationId} onChange={(event) => chooseOrganization(event.target.value)}>
+              {me.organizations.map((membership) => (
+                <option key={membership.organizationId} value={membership.organizationId}>
+                  {`${membership.name} (${membership.code})`}
+                </option>
+              ))}
+            </select>
+          </span>
+        ) : (
+          <span className="org-name">{`${organization.name} (${organization.code})`}</span>
+        )}
+        <span className={`live live-${live}`} role="status">
+          {LIVE_TEXT[live]}
+        </span>
+        <span className="user">{me.username}</span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <nav className="mainnav" aria-label="Main">
+        <NavLink href="/records">Records</NavLink>
+        <NavLink href="/my-edits">My edits</NavLink>
+        <NavLink href="/dashboard">Dashboard</NavLink>
+        <NavLink href="/queue">Queue</NavLink>
+        {can('perm_Admin') && <NavLink href="/audit">Audit</NavLink>}
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <h1>{title}</h1>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { api } from '../api/client';
+import { useSession } from '../session/session';
+import { EventStream, type StreamState } from './event-stream';
+
+/** Sync events come in bursts (a backlog drains at 10 a second): the pages fetch again at most this often. */
+const REFRESH_GATHER_MS = 1_000;
+
+/** The queries every sync event may change; the user's identity and the audit list are not among them. */
+const SYNC_QUERY_ROOTS = ['records', 'record', 'modifications', 'queue', 'queue-item', 'sync-status', 'timeline', 'server-state'];
+
+const LiveStateContext = createContext<StreamState>('connecting');
+
+export const useLiveState = () => useContext(LiveStateContext);
+
+/**
+ * Keeps the signed-in pages live: the organization's event stream is read while the tab is
+ * visible, and each event (or the end of a gap) makes the shown queries fetch again, gathered
+ * so that a burst costs one round of requests.
+ */
+export function LiveUpdates({ children }: { children: ReactNode }) {
+  const { organization } = useSession();
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<StreamState>('connecting');
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const refresh = () => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void queryClient.invalidateQueries({ predicate: (query) => SYNC_QUERY_ROOTS.includes(String(query.queryKey[0])) });
+      }, REFRESH_GATHER_MS);
+    };
+    const stream = new EventStream({
+      api,
+      organizationId: organization.organizationId,
+      onEvent: refresh,
+      onResume: refresh,
+      onState: setState,
+    });
+    stream.start();
+    return () => {
+      stream.stop();
+      if (timer) clearTimeout(timer);
+    };
+  }, [organization.organizationId, queryClient]);
+
+  return <LiveStateContext.Provider value={state}>{children}</LiveStateContext.Provider>;
+}
