@@ -5,7 +5,7 @@ import e2eGlobalSetup from '../../setup/global-setup';
 import { CHROMIUM_PATH } from '../support/browser';
 
 /**
- * The browser tests' setup: the console built from web/ as `npm run build:web` builds it (the
+ * The browser tests' setup: the console built from web/ (`npm run build:web`) (the
  * app serves web/dist at /), and the e2e tests' PostgreSQL (DATABASE_URL, else the embedded one
  * the e2e setup starts; when both projects run, the first setup starts it and the second finds
  * DATABASE_URL set). Each test file then creates a database of its own on that server.
@@ -16,13 +16,11 @@ export default async function globalSetup(): Promise<void> {
   }
   const root = join(__dirname, '..', '..', '..');
   try {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: 'pipe',
-    });
+    // The same build as `npm start` and `npm run build` make (its config lives in package.json's script).
+    execFileSync('npm', ['run', '--silent', 'build:web', '--', '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`Building the console (vite build --config web/vite.config.ts) failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`, { cause: error });
+    throw new Error(`Building the console (npm run build:web) failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`, { cause: error });
   }
   const databaseWasGiven = Boolean(process.env.DATABASE_URL);
   await e2eGlobalSetup();

@@ -37,10 +37,10 @@ export interface ConsoleHarness {
   simulator: SimulatorControl;
   browser: LaunchedBrowser;
   app: AppProcess;
-  /** A call to the app's API as PLANNER. */
+  /** A call to the app's API as PLANNER (signed in again if a test revoked the token). */
   api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
-  /** PLANNER's bearer token, as the login answered it. */
-  plannerToken: string;
+  /** One SQL statement on the app's database (for what no API does: a token revoked as a password change would). */
+  sql(text: string, params?: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -165,10 +165,19 @@ export async function startConsoleHarness(options: HarnessOptions): Promise<Cons
       ],
     });
 
-    const login = await call(baseUrl, 'POST', '/api/auth/login', PLANNER);
-    if (login.status !== 200) throw new Error(`The planner's login answered ${login.status}: ${JSON.stringify(login.body)}`);
-    const plannerToken: string = login.body.accessToken;
-    const api = (method: string, path: string, body?: unknown) => call(baseUrl, method, path, body, plannerToken);
+    const signIn = async () => {
+      const login = await call(baseUrl, 'POST', '/api/auth/login', PLANNER);
+      if (login.status !== 200) throw new Error(`The planner's login answered ${login.status}: ${JSON.stringify(login.body)}`);
+      return login.body.accessToken as string;
+    };
+    let token = await signIn();
+    // A test may revoke the planner's tokens (harness.sql): sign in again once.
+    const api = async (method: string, path: string, body?: unknown) => {
+      const answer = await call(baseUrl, method, path, body, token);
+      if (answer.status !== 401) return answer;
+      token = await signIn();
+      return call(baseUrl, method, path, body, token);
+    };
     const me = await api('GET', '/api/auth/me');
     const organizationId: string = me.body.organizations.find((organization: { code: string }) => organization.code === ORGANIZATION).organizationId;
 
@@ -177,7 +186,8 @@ export async function startConsoleHarness(options: HarnessOptions): Promise<Cons
     const readSync = await api('POST', '/api/pems/read-sync', { organizationId });
     if (readSync.status !== 200 && readSync.status !== 201) throw new Error(`The read sync answered ${readSync.status}: ${JSON.stringify(readSync.body)}`);
 
-    return { baseUrl, organizationId, simulator, browser, app, api, plannerToken, close };
+    const sql = (text: string, params: unknown[] = []) => onServer(databaseUrl, (client) => client.query(text, params).then(() => undefined));
+    return { baseUrl, organizationId, simulator, browser, app, api, sql, close };
   } catch (error) {
     await close();
     throw error;

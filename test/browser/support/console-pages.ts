@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Locator, Page } from 'playwright-core';
 import { ConsoleUser } from './console-harness';
@@ -161,4 +163,22 @@ export function expiredCopyOf(token: string): string {
   const expired = Buffer.from(JSON.stringify({ ...claims, iat: now - 7200, exp: now - 3600 })).toString('base64url');
   const signature = createHmac('sha256', secret).update(`${header}.${expired}`).digest('base64url');
   return `${header}.${expired}.${signature}`;
+}
+
+/**
+ * What the page showed when a test ended, for whoever reads a failure: its address, its
+ * accessibility tree (the names and roles the tests look for) and a screenshot, in
+ * logs/browser/<name>.{txt,png} (logs/ is not committed).
+ */
+export async function keepEvidence(page: Page, name: string): Promise<void> {
+  if (page.isClosed()) return;
+  const folder = join('logs', 'browser');
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, name.replace(/[^\w-]+/g, '-').slice(0, 100));
+  const tree = await page
+    .locator('body')
+    .ariaSnapshot({ timeout: 2000 })
+    .catch((error: Error) => `(no accessibility tree: ${error.message})`);
+  writeFileSync(`${file}.txt`, `${page.url()}\n\n${tree}\n`);
+  await page.screenshot({ path: `${file}.png`, timeout: 5000 }).catch(() => undefined);
 }
