@@ -1,6 +1,7 @@
 // Smoke test of the embedded default: the built app with no DATABASE_URL starts its own
 // PostgreSQL and the PEMS simulator, serves /health and /api/docs, lets the demo admin log in
-// and list the 500 demo records, and keeps its data across a restart.
+// and list the 500 demo records, serves the web console at / (index.html and the JavaScript it
+// loads, nothing from another origin), and keeps its data across a restart.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,10 +59,37 @@ async function demoRecords(token) {
   return { demo, page };
 }
 
+/** GET / answers the console's index.html, which loads only files of this origin, and each script it loads answers 200 as JavaScript. */
+async function consoleServed() {
+  const index = await fetch(`${base}/`);
+  const html = await index.text();
+  if (index.status !== 200 || !index.headers.get('content-type')?.includes('text/html')) throw new Error(`GET / answered ${index.status} ${index.headers.get('content-type')}`);
+  if (!html.includes('<div id="root">')) throw new Error(`GET / is not the console's index.html:\n${html.slice(0, 500)}`);
+  const external = html.match(/(?:https?:)?\/\/[^"'\s>]+/gi);
+  if (external) throw new Error(`The console's index.html names another origin: ${external.join(', ')}`);
+  const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((match) => match[1]);
+  if (scripts.length === 0) throw new Error('The index.html at / loads no script');
+  for (const script of scripts) {
+    const asset = await fetch(new URL(script, `${base}/`));
+    await asset.arrayBuffer();
+    if (asset.status !== 200 || !asset.headers.get('content-type')?.includes('javascript'))
+      throw new Error(`${script} answered ${asset.status} ${asset.headers.get('content-type')}`);
+  }
+  for (const asset of [...html.matchAll(/<link[^>]*\shref="(\/assets\/[^"]+)"/g)].map((match) => match[1])) {
+    const answer = await fetch(new URL(asset, `${base}/`));
+    await answer.arrayBuffer();
+    if (answer.status !== 200) throw new Error(`${asset} answered ${answer.status}`);
+  }
+  // The console's router reads the path: a deep link answers index.html too.
+  const deep = await fetch(`${base}/records`);
+  if (deep.status !== 200 || !(await deep.text()).includes('<div id="root">')) throw new Error(`GET /records answered ${deep.status} without the console`);
+}
+
 let editedRecord;
 await run('first start', async () => {
   const docs = await fetch(`${base}/api/docs`);
   if (docs.status !== 200) throw new Error(`/api/docs answered ${docs.status}`);
+  await consoleServed();
   const token = await login();
   const { page } = await demoRecords(token);
   if (page.total !== 500) throw new Error(`expected 500 demo records, found ${page.total}`);
