@@ -10,6 +10,9 @@
  *   4. enqueue   one POST /api/pems/write-sync queueing 10,000 modifications
  *   5. scale     pfa_write_queue at 1,000,000 rows: sync-status and claim latency, EXPLAIN ANALYZE,
  *                the worker's resident memory after a drain
+ *   console      (only when BENCH_PHASES names it; needs chromium) the web console in Debian's
+ *                chromium on the 10,000 records: the records page's first row after navigation,
+ *                an edit's "Saved" after its answer, the first load's gzipped JavaScript
  *
  * It starts its own database (BENCH_DATABASE_URL, else a fresh database on DATABASE_URL's server,
  * else the embedded PostgreSQL on port 54369) and PEMS simulator (a child process unless
@@ -34,6 +37,7 @@ import { round } from './lib/stats';
 import { DrainResult, runDrain } from './phases/drain';
 import { EnqueueResult, runEnqueue } from './phases/enqueue';
 import { PGBOSS_CONFIGS, PipelineResult, ThroughputResult, runPipeline } from './phases/pipeline';
+import { ConsoleResult, runConsole } from './phases/console';
 import { ScaleResult, runScale, runScaleDrain } from './phases/scale';
 import { TenantsResult, TenantsRun, runTenants } from './phases/tenants';
 
@@ -167,8 +171,39 @@ function tenantsCostRow(run: TenantsRun): Row {
   };
 }
 
-function buildTable(drain: DrainResult | null, pipeline: PipelineResult | null, tenants: TenantsResult | null, enqueue: EnqueueResult | null, scale: ScaleResult | null): Row[] {
+function buildTable(
+  drain: DrainResult | null,
+  pipeline: PipelineResult | null,
+  tenants: TenantsResult | null,
+  enqueue: EnqueueResult | null,
+  scale: ScaleResult | null,
+  consolePages: ConsoleResult | null,
+): Row[] {
   const rows: Row[] = [];
+  if (consolePages) {
+    const { cold, warm } = consolePages.firstRowMs;
+    rows.push(
+      {
+        metric: `console: /records first row after navigation (${consolePages.records.toLocaleString('en')} records), cold median | max`,
+        value: `${cold.median} | ${cold.max} ms`,
+        target: '—',
+        met: '',
+      },
+      { metric: 'console: /records first row, JavaScript cached, median | max', value: `${warm.median} | ${warm.max} ms`, target: '—', met: '' },
+      {
+        metric: 'console: PATCH answer → "Saved" shown, median | max',
+        value: `${consolePages.savedAfterResponseMs.median} | ${consolePages.savedAfterResponseMs.max} ms`,
+        target: '—',
+        met: '',
+      },
+      {
+        metric: `console: first-load JavaScript (${consolePages.firstLoadJs.files.length} file${consolePages.firstLoadJs.files.length === 1 ? '' : 's'}), gzipped | raw`,
+        value: `${consolePages.firstLoadJs.gzipBytes.toLocaleString('en')} | ${consolePages.firstLoadJs.bytes.toLocaleString('en')} B`,
+        target: '—',
+        met: '',
+      },
+    );
+  }
   if (drain) {
     rows.push(
       {
@@ -273,6 +308,7 @@ async function main(): Promise<void> {
       .map((key) => key.trim())
       .filter((key) => key !== '' && key !== 'none'),
     enqueueItems: RECORDS,
+    consoleRuns: envNumber('BENCH_CONSOLE_RUNS', 5),
     scaleRows: envNumber('BENCH_SCALE_ROWS', 1_000_000),
     samples: envNumber('BENCH_SAMPLES', 200),
     scaleDrainItems: envNumber('BENCH_SCALE_DRAIN', 3000),
@@ -344,6 +380,7 @@ async function main(): Promise<void> {
   let tenants: TenantsResult | null = null;
   let enqueue: EnqueueResult | null = null;
   let scale: ScaleResult | null = null;
+  let consolePages: ConsoleResult | null = null;
   const open = new Set<BenchApp>();
   const boot = async (name: string, workerEnabled: boolean) => {
     const bootStarted = Date.now();
@@ -369,6 +406,16 @@ async function main(): Promise<void> {
     if (check !== records[RECORDS - 1].recordid) throw new Error('The simulator and the mirror do not hold the same records');
     log(`Seeded ${RECORDS.toLocaleString('en')} records in the simulator and the mirror in ${Date.now() - seedStarted} ms`);
     const ctx: BenchContext = { db, databaseUrl: database.url, principal, simulator, logger, counter, appEnv, log };
+
+    if (phases.has('console')) {
+      log('\n[console] The web console in chromium, 10,000 records');
+      try {
+        consolePages = await runConsole(ctx, app, settings.consoleRuns);
+      } catch (error) {
+        errors.console = (error as Error).stack ?? String(error);
+        log(`  console failed: ${(error as Error).message}`);
+      }
+    }
 
     if (phases.has('drain')) {
       log('\n[1/5] Drain at the rate limit');
@@ -434,7 +481,7 @@ async function main(): Promise<void> {
     await database.cleanup().catch((error: Error) => log(`Could not clean the database up: ${error.message}`));
   }
 
-  const table = buildTable(drain, pipeline, tenants, enqueue, scale);
+  const table = buildTable(drain, pipeline, tenants, enqueue, scale, consolePages);
   const durationSeconds = round((Date.now() - started) / 1000, 1);
   const loadAtEnd = loadavg().map((value) => round(value, 2));
   log(
@@ -458,6 +505,7 @@ async function main(): Promise<void> {
     tenants,
     enqueue,
     scale,
+    console: consolePages,
     table,
     errors,
   };
