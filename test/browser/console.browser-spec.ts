@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrowserContext, Page } from 'playwright-core';
 import { editThroughApi, queueThroughApi, recordOf, waitForModification } from './support/console-data';
-import { ConsoleHarness, PLANNER, VIEWER, startConsoleHarness } from './support/console-harness';
+import { AUDITOR, ConsoleHarness, PLANNER, SECOND_ORGANIZATION, VIEWER, startConsoleHarness } from './support/console-harness';
 import {
   description,
   eventually,
@@ -312,5 +312,23 @@ describe('web console in a browser', () => {
     await navLink(page, 'My edits').click();
     await visible(heading(page, 'My edits'));
     for (const name of ['Send all to PEMS', 'Send selected to PEMS']) expect({ name, enabled: await enabled(name) }).toEqual({ name, enabled: 0 });
+  });
+
+  it('lets a member of several organizations choose which one the pages show', async () => {
+    await openSignedIn(page, harness.baseUrl, AUDITOR, '/records', 'Records');
+    const organization = await visible(page.getByLabel('Organization', { exact: true }));
+    const labels = await organization.evaluate((node) => [...(node as HTMLSelectElement).options].map((option) => option.label));
+    expect(labels).toHaveLength(2);
+    const web = labels.find((label) => /\bWEB\b/.test(label) && !label.includes(SECOND_ORGANIZATION));
+    const second = labels.find((label) => label.includes(SECOND_ORGANIZATION));
+    expect({ web, second }).toEqual({ web: expect.any(String), second: expect.any(String) });
+
+    await organization.selectOption({ label: web! });
+    await visible(page.getByRole('table', { name: 'PFA records' }).getByRole('link', { name: 'PFA-10001', exact: true }));
+    const listed = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/pfa' && response.status() === 200);
+    await organization.selectOption({ label: second! });
+    expect((await (await listed).json()).total).toBe(0);
+    await eventually('the records of WEB to leave the page', async () => (await page.getByRole('link', { name: 'PFA-10001', exact: true }).count()) === 0);
+    expect(await organization.evaluate((node) => (node as HTMLSelectElement).selectedOptions[0].label)).toBe(second);
   });
 });

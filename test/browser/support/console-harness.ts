@@ -24,6 +24,9 @@ export interface ConsoleUser {
 export const PLANNER: ConsoleUser = { username: 'planner', password: 'Planner password for the console tests 1' };
 /** Holds perm_Read only in WEB. */
 export const VIEWER: ConsoleUser = { username: 'viewer', password: 'Viewer password for the console tests 2' };
+/** Holds perm_Read in WEB and in SECOND_ORGANIZATION (which has no records): the console offers a choice. */
+export const AUDITOR: ConsoleUser = { username: 'auditor', password: 'Auditor password for the console tests 3' };
+export const SECOND_ORGANIZATION = 'WEB2';
 
 export interface ApiAnswer {
   status: number;
@@ -110,7 +113,7 @@ async function call(baseUrl: string, method: string, path: string, body: unknown
  * simulator on loopback (its control API under /__sim), the real app in a child process
  * (src/main.ts, write-sync worker on, a fast schedule) and one headless chromium. The
  * organization WEB, its API server (the simulator) and the users PLANNER and VIEWER come from
- * the seed CLI; WEB's records from the simulator through a read sync.
+ * the seed CLI (and WEB2, empty, and AUDITOR, a member of both); WEB's records from the simulator through a read sync.
  */
 export async function startConsoleHarness(options: HarnessOptions): Promise<ConsoleHarness> {
   const serverUrl = process.env.DATABASE_URL;
@@ -158,10 +161,19 @@ export async function startConsoleHarness(options: HarnessOptions): Promise<Cons
           name: 'Web console project',
           apiServer: { name: 'PEMS simulator', baseUrl: pemsUrl, tenant: TENANT, authType: 'basic', ...PEMS_CREDENTIALS, writeEnabled: true, rateLimitPerSecond: 10 },
         },
+        { code: SECOND_ORGANIZATION, name: 'Second project' },
       ],
       users: [
         { ...PLANNER, email: 'planner@example.com', organizations: [{ code: ORGANIZATION, permissions: ['perm_Read', 'perm_Edit', 'perm_Sync', 'perm_Admin'] }] },
         { ...VIEWER, email: 'viewer@example.com', organizations: [{ code: ORGANIZATION, permissions: ['perm_Read'] }] },
+        {
+          ...AUDITOR,
+          email: 'auditor@example.com',
+          organizations: [
+            { code: ORGANIZATION, permissions: ['perm_Read'] },
+            { code: SECOND_ORGANIZATION, permissions: ['perm_Read'] },
+          ],
+        },
       ],
     });
 
