@@ -21,7 +21,17 @@ import { WriteSyncWorker } from './write-sync.worker';
 @Module({
   imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteConflictCheck, WriteOutcomes, WriteCompletionBatcher, SyncStatusService, SyncTimelineService, WriteSyncHealthIndicator],
+  providers: [
+    WriteSyncService,
+    WriteSyncWorker,
+    WriteItemProcessor,
+    WriteConflictCheck,
+    WriteOutcomes,
+    WriteCompletionBatcher,
+    SyncStatusService,
+    SyncTimelineService,
+    WriteSyncHealthIndicator,
+  ],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}
