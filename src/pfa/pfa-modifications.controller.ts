@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { ModificationPageDto } from './dto/pfa-record.dto';
 import { ListModificationsQueryDto } from './dto/pfa-queries.dto';
@@ -15,7 +16,7 @@ export class PfaModificationsController {
   @Authenticated({ permission: 'perm_Read' })
   @ApiOperation({ summary: "The organization's modifications, newest first" })
   @ApiOkResponse({ type: ModificationPageDto })
-  list(@Query() query: ListModificationsQueryDto): Promise<ModificationPageDto> {
-    return this.modifications.list(query);
+  list(@Query() query: ListModificationsQueryDto, @Auth() auth: AuthContext): Promise<ModificationPageDto> {
+    return this.modifications.list(query, auth.user);
   }
 }

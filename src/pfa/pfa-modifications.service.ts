@@ -10,11 +10,14 @@ import { EditPfaRecordDto } from './dto/edit-pfa-record.dto';
 import { ModificationDto } from './dto/pfa-record.dto';
 import { ListModificationsQueryDto } from './dto/pfa-queries.dto';
 import { effectiveData } from './effective-record';
-import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from './entities/pfa-modification.entity';
+import { ModificationStatus, PfaModification, UNSYNCED_MODIFICATION_STATUSES } from './entities/pfa-modification.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
 import { ModificationStates } from './modification-states';
 import { PfaException } from './pfa-errors';
 import { toModificationDto } from './pfa-views';
+
+/** `unsynced=true`: the modifications PEMS does not hold yet, or that wait for a person (a conflict, a failure). */
+const OPEN_MODIFICATION_STATUSES: ModificationStatus[] = ['pending', 'queued', 'syncing', 'conflict', 'failed'];
 
 /** People's edits of PFA records: made and listed here; discarded with the queue (write-queue), sent to PEMS by the write-sync worker. */
 @Injectable()
@@ -89,10 +92,13 @@ export class PfaModificationsService {
     return manager.getRepository(PfaModification).findOneByOrFail({ id: own.id });
   }
 
-  async list(query: ListModificationsQueryDto): Promise<Page<ModificationDto>> {
+  /** `mine` is the caller's own; `status` and `unsynced` together give the statuses in both. */
+  async list(query: ListModificationsQueryDto, caller: User): Promise<Page<ModificationDto>> {
     const where: FindOptionsWhere<PfaModification> = { organizationId: query.organizationId };
-    if (query.status) where.status = query.status;
+    if (query.unsynced) where.status = In(query.status ? OPEN_MODIFICATION_STATUSES.filter((status) => status === query.status) : OPEN_MODIFICATION_STATUSES);
+    else if (query.status) where.status = query.status;
     if (query.recordId) where.recordId = query.recordId;
+    if (query.mine) where.userId = caller.id;
     const [items, total] = await this.modifications.findAndCount({
       where,
       relations: { user: true, record: true },

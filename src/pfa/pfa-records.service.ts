@@ -4,7 +4,7 @@ import { In, Repository } from 'typeorm';
 import { Page } from '../common/dto/pagination.dto';
 import { NotFoundAppException } from '../common/errors/app.exception';
 import { PfaHistoryEntryDto, PfaRecordDetailDto, PfaRecordDto } from './dto/pfa-record.dto';
-import { ListPfaRecordsQueryDto } from './dto/pfa-queries.dto';
+import { ListPfaRecordsQueryDto, PfaRecordSort } from './dto/pfa-queries.dto';
 import { ModificationStatus, PfaModification } from './entities/pfa-modification.entity';
 import { PfaRecordHistory } from './entities/pfa-record-history.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
@@ -13,6 +13,19 @@ import { toModificationDto, toPfaRecordDto } from './pfa-views';
 /** Modifications that decide a record's effective values or its sync state. */
 const LIVE_STATUSES: ModificationStatus[] = ['pending', 'queued', 'syncing', 'conflict'];
 const DETAIL_LIMIT = 100;
+/** The typed column of each sort key (the entity's property names). */
+const SORT_COLUMNS: Record<PfaRecordSort, keyof PfaRecord> = {
+  pfaId: 'pfaId',
+  category: 'category',
+  class: 'class',
+  source: 'source',
+  dor: 'dor',
+  manufacturer: 'manufacturer',
+  model: 'model',
+  forecastStart: 'forecastStart',
+  forecastEnd: 'forecastEnd',
+  lastSyncedAt: 'lastSyncedAt',
+};
 
 /** Reads of the mirror, as people see it: PEMS's values with the unsynced edits on top. */
 @Injectable()
@@ -32,8 +45,12 @@ export class PfaRecordsService {
         { pattern },
       );
     }
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    // Nulls last in both directions; ties by pfaId, which is unique within the organization (so
+    // the contract's last tie-break, id, never comes into play), and pages never overlap.
+    if (query.sort !== 'pfaId') builder.orderBy(`record.${SORT_COLUMNS[query.sort]}`, direction, 'NULLS LAST');
     const [records, total] = await builder
-      .orderBy('record.pfaId', 'ASC')
+      .addOrderBy('record.pfaId', direction)
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)
       .getManyAndCount();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Page } from '../common/dto/pagination.dto';
 import { NotFoundAppException } from '../common/errors/app.exception';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
@@ -9,11 +9,20 @@ import { ModificationStates } from '../pfa/modification-states';
 import { PfaException } from '../pfa/pfa-errors';
 import { toModificationDto } from '../pfa/pfa-views';
 import { lockRecordsById, lockRecordsByKey } from '../pfa/record-locks';
-import { QueueItemDto, RetryQueueItemsDto, RetryQueueItemsResponseDto, WriteQueueQueryDto } from './dto/write-queue.dto';
+import {
+  CancelQueueItemsDto,
+  CancelQueueItemsResponseDto,
+  QueueItemDetailDto,
+  QueueItemDto,
+  RetryQueueItemsDto,
+  RetryQueueItemsResponseDto,
+  WriteQueueQueryDto,
+} from './dto/write-queue.dto';
 import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
-import { toQueueItemDto } from './queue-item-view';
+import { QueueItemFilter, whereQueueItemsMatch } from './queue-item-filter';
+import { toQueueItemDetailDto, toQueueItemDto } from './queue-item-view';
 import { WriteQueueException } from './write-queue-errors';
-import { RetryCandidate, WriteQueueService } from './write-queue.service';
+import { QueueSelection, RetryCandidate, WriteQueueService } from './write-queue.service';
 
 /** What people do with the queue: look at it, send failed items again, cancel a waiting item, discard an unsent modification. */
 @Injectable()
@@ -25,15 +34,20 @@ export class WriteQueueOperationsService {
   ) {}
 
   async list(query: WriteQueueQueryDto): Promise<Page<QueueItemDto>> {
-    const where: FindOptionsWhere<PfaWriteQueueItem> = { organizationId: query.organizationId };
-    if (query.status) where.status = query.status;
-    const [items, total] = await this.dataSource.getRepository(PfaWriteQueueItem).findAndCount({
-      where,
-      order: { createdAt: 'DESC', seq: 'DESC' },
-      skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
-    });
+    const [items, total] = await whereQueueItemsMatch(this.dataSource.getRepository(PfaWriteQueueItem).createQueryBuilder('q'), query.organizationId, query)
+      .orderBy('q.createdAt', 'DESC')
+      .addOrderBy('q.seq', 'DESC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
     return { items: items.map(toQueueItemDto), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** One item with its attempts, its due time and lease, and its modification. The guard has checked its organization. */
+  async getOne(id: string): Promise<QueueItemDetailDto> {
+    const item = await this.dataSource.getRepository(PfaWriteQueueItem).findOne({ where: { id }, relations: { modification: { user: true } } });
+    if (!item) throw new NotFoundAppException('Queue item');
+    return toQueueItemDetailDto(item);
   }
 
   /**
@@ -42,11 +56,12 @@ export class WriteQueueOperationsService {
    * sends the modification's changes and base as they are now (a resolution may have changed
    * them); it goes to the back of its record's line, behind edits queued meanwhile. Items
    * failed by a version conflict are left alone: their conflict is resolved instead. Listed
-   * ids that cannot be retried are reported, not an error.
+   * ids that cannot be retried are reported, not an error; so are failed items matching the
+   * filter (or, with neither, every failed item) that cannot be.
    */
   async retry(request: RetryQueueItemsDto): Promise<RetryQueueItemsResponseDto> {
     return this.dataSource.transaction(async (manager) => {
-      const candidates = await this.queue.lockRetryCandidates(manager, request.organizationId, request.ids);
+      const candidates = await this.queue.lockRetryCandidates(manager, request.organizationId, selectionOf(request));
       const skipped: Array<{ id: string; reason: string }> = [];
       const retryable: string[] = [];
       const found = new Set(candidates.map((candidate) => candidate.id));
@@ -58,6 +73,39 @@ export class WriteQueueOperationsService {
       }
       const retriedCount = await this.queue.retryFailed(manager, request.organizationId, retryable);
       return { retriedCount, skipped };
+    });
+  }
+
+  /**
+   * Many pending items cancelled at once, each as `cancel` does it, in one transaction: the listed
+   * items, or the pending items matching the filter (with neither, every pending item of the
+   * organization). Items not pending (being sent, done, cancelled by someone else meanwhile) are
+   * skipped with the reason, as are listed ids not found in the organization.
+   */
+  async cancelMany(request: CancelQueueItemsDto): Promise<CancelQueueItemsResponseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const candidates = await this.queue.lockCancelCandidates(manager, request.organizationId, selectionOf(request));
+      const cancelled = await this.queue.cancelAll(
+        manager,
+        candidates.map((candidate) => candidate.id),
+        'Cancelled by a user',
+      );
+      await this.modifications.move(
+        manager,
+        'unqueue',
+        cancelled.map((item) => item.modificationId),
+      );
+      const done = new Set(cancelled.map((item) => item.id));
+      const found = new Set(candidates.map((candidate) => candidate.id));
+      const skipped: Array<{ id: string; reason: string }> = [];
+      for (const id of request.ids ?? []) if (!found.has(id)) skipped.push({ id, reason: 'no such item in this organization' });
+      const left = candidates.filter((candidate) => !done.has(candidate.id)).map((candidate) => candidate.id);
+      if (left.length > 0) {
+        // As they are now: the cancel waited for whatever held them.
+        const now = await manager.getRepository(PfaWriteQueueItem).find({ select: { id: true, status: true }, where: { id: In(left) }, order: { id: 'ASC' } });
+        for (const item of now) skipped.push({ id: item.id, reason: `the item is ${item.status}, not pending` });
+      }
+      return { cancelledCount: cancelled.length, skipped };
     });
   }
 
@@ -100,6 +148,11 @@ export class WriteQueueOperationsService {
       return toModificationDto(withRelations, withRelations.record!.pfaId);
     });
   }
+}
+
+/** The listed ids, or the filter ("all matching"; no filter: every item in the status the action starts from). */
+function selectionOf(request: { ids?: string[]; filter?: QueueItemFilter }): QueueSelection {
+  return request.ids ? { ids: request.ids } : { filter: request.filter ?? {} };
 }
 
 /** Why an operator's retry passes an item by; null when it may be retried. */

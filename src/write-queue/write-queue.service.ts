@@ -8,7 +8,8 @@ import { returningRows } from '../database/returning-rows';
 import { ModificationStatus } from '../pfa/entities/pfa-modification.entity';
 import { ModificationStates, modificationTransitionSql } from '../pfa/modification-states';
 import { lockRecordsByKey } from '../pfa/record-locks';
-import { PfaWriteQueueItem } from './entities/pfa-write-queue.entity';
+import { PfaWriteQueueItem, QueueStatus } from './entities/pfa-write-queue.entity';
+import { QueueItemFilter, whereQueueItemsMatch } from './queue-item-filter';
 import { WRITE_QUEUE_CHANNEL } from './write-queue-channel';
 
 export { WRITE_QUEUE_CHANNEL };
@@ -43,6 +44,11 @@ export interface RetryCandidate {
   /** Another item of its modification is pending or processing. */
   liveSibling: boolean;
 }
+
+/** Which items an operator's retry or cancel is about: listed ones, or all matching a filter. */
+export type QueueSelection = { ids: string[] } | { filter: QueueItemFilter };
+
+type CancelReason = 'Cancelled by a user' | 'Discarded by a user';
 
 export interface EnqueueRequest {
   organizationId: string;
@@ -326,28 +332,22 @@ export class WriteQueueService {
   }
 
   /**
-   * What an operator's retry would act on (POST /api/pems/write-queue/retry), locked in the
-   * order of record-locks.ts: records, items, modifications. `ids` absent: every failed item.
+   * What an operator's retry would act on (POST /api/pems/write-queue/retry): the listed items of
+   * the organization, or its failed items matching the filter. Locked in the order of
+   * record-locks.ts: records, items, modifications. The items are those found before the records
+   * were locked, read again once locked (a concurrent retry may have moved them on meanwhile).
    */
-  async lockRetryCandidates(manager: EntityManager, organizationId: string, ids?: string[]): Promise<RetryCandidate[]> {
-    const which = ids ? 'id = ANY($2::uuid[])' : "status = 'failed'";
-    const parameters = ids ? [organizationId, ids] : [organizationId];
-    const wanted: Array<{ organization_id: string; pfa_id: string }> = await manager.query(
-      `SELECT DISTINCT organization_id, pfa_id FROM pfa_write_queue WHERE organization_id = $1 AND ${which}`,
-      parameters,
-    );
-    await lockRecordsByKey(
-      manager,
-      wanted.map((row) => ({ organizationId: row.organization_id, pfaId: row.pfa_id })),
-    );
+  async lockRetryCandidates(manager: EntityManager, organizationId: string, selection: QueueSelection): Promise<RetryCandidate[]> {
+    const wanted = await this.selected(manager, organizationId, selection, 'failed');
+    await lockRecordsByKey(manager, wanted);
     const candidates: Array<Omit<RetryCandidate, 'modificationStatus'>> = await manager.query(
       `SELECT q.id, q.status, q.last_error AS "lastError", q.modification_id AS "modificationId",
               NOT EXISTS (SELECT 1 FROM pfa_write_queue later WHERE later.modification_id = q.modification_id AND later.seq > q.seq) AS newest,
               EXISTS (SELECT 1 FROM pfa_write_queue other WHERE other.modification_id = q.modification_id AND other.status IN ('pending', 'processing')) AS "liveSibling"
        FROM pfa_write_queue q
-       WHERE q.organization_id = $1 AND q.${which}
+       WHERE q.organization_id = $1 AND q.id = ANY($2::uuid[])
        ORDER BY q.id FOR UPDATE OF q`,
-      parameters,
+      [organizationId, wanted.map((item) => item.id)],
     );
     const modifications: Array<{ id: string; status: ModificationStatus }> = await manager.query(
       `SELECT id, status FROM pfa_modification WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
@@ -355,6 +355,31 @@ export class WriteQueueService {
     );
     const statusOf = new Map(modifications.map((modification) => [modification.id, modification.status]));
     return candidates.map((candidate) => ({ ...candidate, modificationStatus: statusOf.get(candidate.modificationId)! }));
+  }
+
+  /**
+   * The items an operator's cancel would act on (POST /api/pems/write-queue/cancel), with their
+   * records locked (record-locks.ts): the listed items of the organization, or its pending items
+   * matching the filter. The items themselves are locked by `cancelAll`, which cancels those
+   * still pending.
+   */
+  async lockCancelCandidates(manager: EntityManager, organizationId: string, selection: QueueSelection): Promise<Array<Pick<PfaWriteQueueItem, 'id' | 'status'>>> {
+    const wanted = await this.selected(manager, organizationId, selection, 'pending');
+    await lockRecordsByKey(manager, wanted);
+    return wanted;
+  }
+
+  /**
+   * The items a selection names, not locked: the listed ones of the organization (in any
+   * status), or those in `status` matching the filter.
+   */
+  private selected(manager: EntityManager, organizationId: string, selection: QueueSelection, status: QueueStatus): Promise<PfaWriteQueueItem[]> {
+    const builder = manager.getRepository(PfaWriteQueueItem).createQueryBuilder('q').select(['q.id', 'q.organizationId', 'q.pfaId', 'q.status']);
+    if ('ids' in selection) {
+      if (selection.ids.length === 0) return Promise.resolve([]);
+      return builder.where('q.organizationId = :organizationId AND q.id IN (:...ids)', { organizationId, ids: selection.ids }).getMany();
+    }
+    return whereQueueItemsMatch(builder, organizationId, selection.filter).andWhere('q.status = :selectedStatus', { selectedStatus: status }).getMany();
   }
 
   /**
@@ -391,15 +416,31 @@ export class WriteQueueService {
    * the same transaction. Answers the cancelled item; null when it was not pending. The caller
    * holds the record's lock (record-locks.ts).
    */
-  async cancel(manager: EntityManager, id: string, reason: 'Cancelled by a user' | 'Discarded by a user'): Promise<PfaWriteQueueItem | null> {
+  async cancel(manager: EntityManager, id: string, reason: CancelReason): Promise<PfaWriteQueueItem | null> {
+    const [cancelled] = await this.cancelAll(manager, [id], reason);
+    return cancelled ?? null;
+  }
+
+  /**
+   * `cancel` for many items at once: those still pending are cancelled, the others left alone.
+   * The items are locked in id order; an item a claim holds is waited for and then, processing,
+   * left alone (the claim's own locking skips an item locked here). The caller holds the
+   * records' locks.
+   */
+  async cancelAll(manager: EntityManager, ids: string[], reason: CancelReason): Promise<PfaWriteQueueItem[]> {
+    if (ids.length === 0) return [];
     const rows = await returningRows<Record<string, unknown>>(
       manager,
-      `UPDATE pfa_write_queue SET status = 'cancelled', completed_at = now(), last_error = $2
-       WHERE id = $1 AND status = 'pending'
-       RETURNING *`,
-      [id, reason],
+      `WITH locked AS (
+         SELECT id FROM pfa_write_queue WHERE id = ANY($1::uuid[]) AND status = 'pending' ORDER BY id FOR UPDATE
+       )
+       UPDATE pfa_write_queue q SET status = 'cancelled', completed_at = now(), last_error = $2
+       WHERE q.id IN (SELECT id FROM locked) AND q.status = 'pending'
+       RETURNING q.*`,
+      [ids, reason],
     );
-    return rows.length === 0 ? null : entityFromRow(manager.getRepository(PfaWriteQueueItem), rows[0]);
+    const items = manager.getRepository(PfaWriteQueueItem);
+    return rows.map((row) => entityFromRow(items, row));
   }
 
   /** The live (pending or processing) item of a modification, locked; null when it has none. */

@@ -4,7 +4,9 @@ import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
+import { SyncTimelineDto, SyncTimelineQueryDto } from './dto/sync-timeline.dto';
 import { SyncStatusService } from './sync-status.service';
+import { SyncTimelineService } from './sync-timeline.service';
 import { WriteSyncService } from './write-sync.service';
 
 @ApiTags('pems')
@@ -13,6 +15,7 @@ export class WriteSyncController {
   constructor(
     private readonly writeSync: WriteSyncService,
     private readonly syncStatus: SyncStatusService,
+    private readonly syncTimeline: SyncTimelineService,
   ) {}
 
   @Post('write-sync')
@@ -37,5 +40,17 @@ export class WriteSyncController {
   @ApiOkResponse({ type: SyncStatusDto })
   status(@Query() query: SyncStatusQueryDto): Promise<SyncStatusDto> {
     return this.syncStatus.status(query);
+  }
+
+  @Get('sync-status/timeline')
+  @Authenticated({ permission: 'perm_Read' })
+  @ApiOperation({
+    summary: "The organization's write sync minute by minute: completed, failed, conflicts and queue depth",
+    description:
+      'One entry per minute, oldest first, the current minute last, minutes with nothing as zeros. queueDepth counts the items waiting or in flight at the end of the minute, from when each was queued and finished.',
+  })
+  @ApiOkResponse({ type: SyncTimelineDto })
+  timeline(@Query() query: SyncTimelineQueryDto): Promise<SyncTimelineDto> {
+    return this.syncTimeline.timeline(query);
   }
 }

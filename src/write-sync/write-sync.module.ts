@@ -7,6 +7,7 @@ import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { CredentialsPauseModule } from './credentials-pause.module';
 import { SyncStatusService } from './sync-status.service';
+import { SyncTimelineService } from './sync-timeline.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
 import { WriteConflictCheck } from './write-conflict-check';
 import { WriteItemProcessor } from './write-item.processor';
@@ -20,7 +21,17 @@ import { WriteSyncWorker } from './write-sync.worker';
 @Module({
   imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteConflictCheck, WriteOutcomes, WriteCompletionBatcher, SyncStatusService, WriteSyncHealthIndicator],
+  providers: [
+    WriteSyncService,
+    WriteSyncWorker,
+    WriteItemProcessor,
+    WriteConflictCheck,
+    WriteOutcomes,
+    WriteCompletionBatcher,
+    SyncStatusService,
+    SyncTimelineService,
+    WriteSyncHealthIndicator,
+  ],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}

@@ -89,6 +89,11 @@ export interface Endpoint {
   stream?: true;
 }
 
+/** A day either side of now, as a queue filter's `from` and `to`. */
+function aroundNow(): { from: string; to: string } {
+  return { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+}
+
 export const ENDPOINTS: Endpoint[] = [
   {
     method: 'post',
@@ -102,8 +107,8 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'get',
     route: '/api/pfa',
     access: needs('perm_Read', 'query'),
-    query: (context) => ({ organizationId: context.organization.id, search: 'crane', page: 1, pageSize: 20 }),
-    optional: ['search', 'page', 'pageSize'],
+    query: (context) => ({ organizationId: context.organization.id, search: 'crane', sort: 'forecastEnd', order: 'desc', page: 1, pageSize: 20 }),
+    optional: ['search', 'sort', 'order', 'page', 'pageSize'],
     allowed: 200,
   },
   {
@@ -126,8 +131,8 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'get',
     route: '/api/pfa/modifications',
     access: needs('perm_Read', 'query'),
-    query: (context) => ({ organizationId: context.organization.id, status: 'pending', recordId: context.record.id, page: 1, pageSize: 20 }),
-    optional: ['status', 'recordId', 'page', 'pageSize'],
+    query: (context) => ({ organizationId: context.organization.id, status: 'pending', recordId: context.record.id, mine: 'true', unsynced: 'true', page: 1, pageSize: 20 }),
+    optional: ['status', 'recordId', 'mine', 'unsynced', 'page', 'pageSize'],
     allowed: 200,
   },
   {
@@ -228,6 +233,14 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    route: '/api/pems/sync-status/timeline',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, minutes: 90 }),
+    optional: ['minutes'],
+    allowed: 200,
+  },
+  {
+    method: 'get',
     route: '/api/pems/conflicts',
     access: needs('perm_Read', 'query'),
     query: (context) => ({ organizationId: context.organization.id, status: 'unresolved', page: 1, pageSize: 20 }),
@@ -246,8 +259,15 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'get',
     route: '/api/pems/write-queue',
     access: needs('perm_Read', 'query'),
-    query: (context) => ({ organizationId: context.organization.id, status: 'pending', page: 1, pageSize: 20 }),
-    optional: ['status', 'page', 'pageSize'],
+    query: (context) => ({ organizationId: context.organization.id, status: 'pending', ...aroundNow(), pfaId: context.record.pfaId, page: 1, pageSize: 20 }),
+    optional: ['status', 'from', 'to', 'pfaId', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/write-queue/:id',
+    access: needs('perm_Read', 'resource'),
+    params: (context) => ({ id: context.queueItem.id }),
     allowed: 200,
   },
   {
@@ -256,6 +276,15 @@ export const ENDPOINTS: Endpoint[] = [
     access: needs('perm_Sync', 'body'),
     body: (context) => ({ organizationId: context.organization.id, ids: [context.failedQueueItem.id] }),
     optional: ['ids'],
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/write-queue/cancel',
+    access: needs('perm_Sync', 'body'),
+    // The other form, `ids`, is the retry row's; the two cannot be given together.
+    body: (context) => ({ organizationId: context.organization.id, filter: { status: 'pending', ...aroundNow(), pfaId: context.record.pfaId } }),
+    optional: ['filter'],
     allowed: 200,
   },
   {

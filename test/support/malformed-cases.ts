@@ -156,6 +156,9 @@ export function bodyCases(endpoint: Endpoint, context: CatalogueContext): Malfor
   return cases;
 }
 
+/** Query parameters that take any text (within a length). */
+const FREE_TEXT_PARAMETERS = new Set(['search', 'pfaId']);
+
 /** Query cases: unknown, repeated, empty, out-of-range and oversized parameters. */
 export function queryCases(endpoint: Endpoint, context: CatalogueContext): MalformedCase[] {
   if (!endpoint.query) return [];
@@ -189,8 +192,8 @@ export function queryCases(endpoint: Endpoint, context: CatalogueContext): Malfo
         add(`${key}=${wrong}`, withValue(wrong), 400, [key]);
       }
     } else if (key !== 'search') {
-      // Any text is a valid search (up to 255 characters); the others are uuids and enumerations.
-      add(`${key} as an SQL fragment`, withValue(encodeURIComponent("' OR '1'='1")), 400, [key]);
+      // Any text is a valid search (up to 255 characters), and any text may be a PEMS key (pfaId); the others are uuids, enumerations and times.
+      if (!FREE_TEXT_PARAMETERS.has(key)) add(`${key} as an SQL fragment`, withValue(encodeURIComponent("' OR '1'='1")), 400, [key]);
       add(`${key} as a NUL byte`, withValue('%00'), 400, [key]);
     }
     if (typeof value === 'string') add(`${key} 10 kB long`, withValue('x'.repeat(10 * KB)), 400, [key]);

@@ -1,15 +1,41 @@
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IntersectionType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { PaginationQueryDto } from '../../common/dto/pagination.dto';
+import { IsNotAfter, IsNotGivenWith, IsZonedDateTime } from '../../common/dto/request-rules';
+import { ModificationStatus } from '../../pfa/entities/pfa-modification.entity';
 import { QUEUE_STATUSES, QueueStatus } from '../entities/pfa-write-queue.entity';
 
-export class WriteQueueQueryDto extends PaginationQueryDto {
-  @IsUUID()
-  organizationId: string;
-
+/** Which queue items: every condition given must hold. */
+export class QueueItemFilterDto {
   @IsOptional()
   @IsIn(QUEUE_STATUSES)
   status?: QueueStatus;
+
+  /** Queued at or after this moment (createdAt, inclusive); an ISO-8601 date-time with its time zone. */
+  @IsOptional()
+  @IsZonedDateTime()
+  @IsNotAfter('to')
+  from?: string;
+
+  /** Queued before this moment (createdAt, exclusive). */
+  @IsOptional()
+  @IsZonedDateTime()
+  to?: string;
+
+  /** The record's PEMS key, exactly. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  pfaId?: string;
 }
+
+class OrganizationQueryDto {
+  @IsUUID()
+  organizationId: string;
+}
+
+export class WriteQueueQueryDto extends IntersectionType(OrganizationQueryDto, PaginationQueryDto, QueueItemFilterDto) {}
 
 export class SyncStatusQueryDto {
   @IsUUID()
@@ -25,13 +51,42 @@ export class RetryQueueItemsDto {
   @IsUUID()
   organizationId: string;
 
-  /** Only these failed items; every failed item of the organization when left out. */
+  /** Only these failed items; every failed item of the organization when left out (and no filter is given). */
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
   @IsUUID('all', { each: true })
   ids?: string[];
+
+  /** Every failed item matching it ("all matching"); not together with `ids`. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QueueItemFilterDto)
+  @IsNotGivenWith('ids')
+  filter?: QueueItemFilterDto;
+}
+
+export class CancelQueueItemsDto {
+  @IsUUID()
+  organizationId: string;
+
+  /** Only these items; without ids and filter, every pending item of the organization. */
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  ids?: string[];
+
+  /** Every pending item matching it ("all matching"); not together with `ids`. */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QueueItemFilterDto)
+  @IsNotGivenWith('ids')
+  filter?: QueueItemFilterDto;
 }
 
 export class QueueItemDto {
@@ -56,6 +111,28 @@ export class QueueItemDto {
   baseVersion: number;
 }
 
+/** The modification a queue item sends. */
+export class QueueItemModificationDto {
+  id: string;
+  status: ModificationStatus;
+  changeReason: string | null;
+  /** Its author. */
+  username: string | null;
+}
+
+export class QueueItemDetailDto extends QueueItemDto {
+  /**
+   * Sends made so far since the item was queued (or last retried by an operator, which counts
+   * afresh): its retries, its resends on a newer version, and the attempt in flight or that ended it.
+   */
+  attempts: number;
+  /** When a pending item is due (not before; it may wait behind an earlier item of its record); null unless pending. */
+  nextAttemptAt: Date | null;
+  /** The lease of an item being sent: taken back if not finished by then. */
+  lockedUntil: Date | null;
+  modification: QueueItemModificationDto;
+}
+
 export class QueueItemPageDto {
   items: QueueItemDto[];
   total: number;
@@ -70,7 +147,13 @@ export class SkippedQueueItemDto {
 
 export class RetryQueueItemsResponseDto {
   retriedCount: number;
-  /** Listed items that could not be retried, and why. */
+  /** Items asked for (listed, or failed and matching) that could not be retried, and why. */
+  skipped: SkippedQueueItemDto[];
+}
+
+export class CancelQueueItemsResponseDto {
+  cancelledCount: number;
+  /** Listed items that could not be cancelled (not pending, or not found), and matching items that stopped being pending meanwhile. */
   skipped: SkippedQueueItemDto[];
 }
 
