@@ -155,7 +155,7 @@ describe('web console in a browser', () => {
     const table = page.getByRole('table', { name: 'My unsynced edits' });
     await visible(table.getByRole('row').filter({ hasText: 'PFA-10005' }));
 
-    // PEMS answers the first attempt 503: the edit waits (queued) for its first retry, 4 s later.
+    // PEMS answers 503 until the page has shown the edit queued: it waits (queued) for its retry, 4 s later.
     await harness.simulator.setFaults({ statusShares: { 503: 1 } });
     const logStart = (await harness.simulator.log()).at(-1)?.seq ?? 0;
     await page.getByRole('checkbox', { name: 'Select PFA-10005', exact: true }).check();
@@ -164,13 +164,14 @@ describe('web console in a browser', () => {
     await eventually('PEMS to answer the first attempt 503', async () =>
       (await harness.simulator.log(logStart)).some((entry) => entry.pfaId === 'PFA-10005' && entry.status === 503),
     );
-    await harness.simulator.clearFaults();
 
     await page.evaluate(() => ((window as { __notReloaded?: boolean }).__notReloaded = true));
     await navLink(page, 'Records').click();
     await visible(heading(page, 'Records'));
     const row = await searchRecords(page, 'PFA-10005');
-    await waitForSyncState(row, 'queued', 3000);
+    // Each retry waits 4 s; one made before the fault is cleared is answered 503 and waits again (3 retries in all).
+    await waitForSyncState(row, 'queued', 8000);
+    await harness.simulator.clearFaults();
     await waitForSyncState(row, 'synced', 20_000);
     expect(await page.evaluate(() => (window as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
     expect((await harness.simulator.getRecord('PFA-10005')).data.model).toBe(model);

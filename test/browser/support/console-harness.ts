@@ -145,7 +145,7 @@ export async function startConsoleHarness(options: HarnessOptions): Promise<Cons
       NODE_ENV: 'test',
       ENABLE_PEMS_WRITE_SYNC: 'true',
       PEMS_WRITE_SYNC_SCHEDULE: '*/2 * * * * *',
-      PEMS_WRITE_SYNC_RETRY_DELAYS_MS: '4000,1000,1000',
+      PEMS_WRITE_SYNC_RETRY_DELAYS_MS: '4000',
       PEMS_ALLOWED_HOSTS: '127.0.0.1',
       LOG_LEVEL: 'warn',
       LOG_FILE: `logs/browser-${options.name}.log`,
