@@ -8,7 +8,7 @@ import { ListPfaRecordsQueryDto, PfaRecordSort } from './dto/pfa-queries.dto';
 import { ModificationStatus, PfaModification } from './entities/pfa-modification.entity';
 import { PfaRecordHistory } from './entities/pfa-record-history.entity';
 import { PfaRecord } from './entities/pfa-record.entity';
-import { toModificationDto, toPfaRecordDto } from './pfa-views';
+import { LatestEdit, toModificationDto, toPfaRecordDto } from './pfa-views';
 
 /** Modifications that decide a record's effective values or its sync state. */
 const LIVE_STATUSES: ModificationStatus[] = ['pending', 'queued', 'syncing', 'conflict'];
@@ -78,25 +78,25 @@ export class PfaRecordsService {
     };
   }
 
-  /** For each record: its live modifications (oldest first) and the status of its latest non-discarded one. */
+  /** For each record: its live modifications (oldest first) and its latest non-discarded one (status, when, error). */
   private async modificationStates(recordIds: string[]) {
     const live = new Map<string, PfaModification[]>();
-    const latest = new Map<string, ModificationStatus>();
+    const latest = new Map<string, LatestEdit>();
     if (recordIds.length === 0) return { live, latest };
     const [liveRows, latestRows] = await Promise.all([
       this.modifications.find({ where: { recordId: In(recordIds), status: In(LIVE_STATUSES) }, order: { createdAt: 'ASC' } }),
       this.modifications
         .createQueryBuilder('modification')
-        .select(['modification.recordId AS "recordId"', 'modification.status AS "status"'])
+        .select(['modification.recordId AS "recordId"', 'modification.status AS "status"', 'modification.updatedAt AS "at"', 'modification.syncError AS "error"'])
         .distinctOn(['modification.recordId'])
         .where('modification.recordId IN (:...recordIds)', { recordIds })
         .andWhere("modification.status <> 'discarded'")
         .orderBy('modification.recordId')
         .addOrderBy('modification.updatedAt', 'DESC')
-        .getRawMany<{ recordId: string; status: ModificationStatus }>(),
+        .getRawMany<{ recordId: string } & LatestEdit>(),
     ]);
     for (const modification of liveRows) live.set(modification.recordId, [...(live.get(modification.recordId) ?? []), modification]);
-    for (const row of latestRows) latest.set(row.recordId, row.status);
+    for (const { recordId, status, at, error } of latestRows) latest.set(recordId, { status, at, error });
     return { live, latest };
   }
 }

@@ -5,7 +5,14 @@ import { ModificationStatus } from './entities/pfa-modification.entity';
 import { changedFields, effectiveData, syncStateOf } from './effective-record';
 
 /** A mirror record as the API shows it, given its live modifications and the status of its latest one. */
-export function toPfaRecordDto(record: PfaRecord, liveModifications: PfaModification[], latestStatus?: ModificationStatus): PfaRecordDto {
+/** A record's latest non-discarded modification, as much as its row in a list needs. */
+export interface LatestEdit {
+  status: ModificationStatus;
+  at: Date;
+  error: string | null;
+}
+
+export function toPfaRecordDto(record: PfaRecord, liveModifications: PfaModification[], latestEdit?: LatestEdit): PfaRecordDto {
   const values = effectiveData(record.data, liveModifications);
   return {
     id: record.id,
@@ -17,9 +24,11 @@ export function toPfaRecordDto(record: PfaRecord, liveModifications: PfaModifica
     changedFields: changedFields(record.data, values),
     syncState: syncStateOf(
       liveModifications.map((modification) => modification.status),
-      latestStatus,
+      latestEdit?.status,
     ),
     lastSyncedAt: record.lastSyncedAt,
+    lastEditAt: latestEdit?.at ?? null,
+    lastEditError: latestEdit?.status === 'failed' ? latestEdit.error : null,
     deletedInPemsAt: record.deletedInPemsAt,
     updatedAt: record.updatedAt,
   };

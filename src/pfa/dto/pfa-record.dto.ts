@@ -20,6 +20,10 @@ export class PfaRecordDto {
   /** conflict > syncing > queued > pending > failed (the latest edit failed) > synced. */
   syncState: SyncState;
   lastSyncedAt: Date | null;
+  /** When the record's latest edit (not discarded) last changed state; null when no one edited it here. */
+  lastEditAt: Date | null;
+  /** Why the latest edit failed, when its state is `failed`. */
+  lastEditError: string | null;
   /** When a read sync stopped finding the record in PEMS; null while PEMS has it. */
   deletedInPemsAt: Date | null;
   updatedAt: Date;

@@ -44,6 +44,8 @@ export interface PfaRecord {
   changedFields: string[];
   syncState: ApiSyncState;
   lastSyncedAt: string | null;
+  lastEditAt: string | null;
+  lastEditError: string | null;
   deletedInPemsAt: string | null;
   updatedAt: string;
 }

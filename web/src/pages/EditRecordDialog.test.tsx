@@ -15,6 +15,8 @@ const record: PfaRecord = {
   changedFields: [],
   syncState: 'synced',
   lastSyncedAt: null,
+  lastEditAt: null,
+  lastEditError: null,
   deletedInPemsAt: null,
   updatedAt: '2026-01-01T00:00:00Z',
 };

@@ -46,7 +46,8 @@ export function RecordsPage() {
         {
           organizationId: organization.organizationId,
           search: view.q || undefined,
-          ...(view.sort === 'pfaId' && view.order === 'asc' ? {} : { sort: view.sort, order: view.order }),
+          sort: view.sort,
+          order: view.order,
           page,
           pageSize: PAGE_SIZE,
         },
@@ -116,7 +117,11 @@ export function RecordsPage() {
                       </td>
                     ))}
                     <td>
-                      <SyncBadge state={indicatorState(record.syncState)} at={record.syncState === 'synced' ? record.lastSyncedAt : record.updatedAt} />
+                      <SyncBadge
+                        state={indicatorState(record.syncState)}
+                        at={record.syncState === 'synced' ? record.lastSyncedAt : record.lastEditAt}
+                        error={record.lastEditError}
+                      />
                     </td>
                   </tr>
                 ))}
