@@ -54,6 +54,9 @@ describe('web console: accessibility audit and screenshots', () => {
     page = await context.newPage();
     await openSignedIn(page, harness.baseUrl, PLANNER, '/records', 'Records');
   });
+  afterEach(async () => {
+    await keepEvidence(page, expect.getState().currentTestName ?? 'test');
+  });
   afterAll(async () => {
     const lines = found.map((violation) => `  ${violation.page}: ${violation.id} (${violation.impact}) ${violation.help} — ${violation.targets.join(' | ')}`);
     process.stdout.write(
@@ -78,9 +81,7 @@ describe('web console: accessibility audit and screenshots', () => {
     }));
     found.push(...violations);
     await shown.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-    const blocking = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    if (blocking.length > 0) await keepEvidence(shown, `axe-${name}`);
-    expect(blocking).toEqual([]);
+    expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
   }
 
   it('login', async () => {
