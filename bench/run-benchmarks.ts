@@ -189,6 +189,12 @@ function buildTable(
         target: '—',
         met: '',
       },
+      {
+        metric: 'console: cold, JavaScript received | records list answered (median)',
+        value: `${consolePages.coldBreakdownMs.scriptReceived.median} | ${consolePages.coldBreakdownMs.recordsAnswered.median} ms`,
+        target: '—',
+        met: '',
+      },
       { metric: 'console: /records first row, JavaScript cached, median | max', value: `${warm.median} | ${warm.max} ms`, target: '—', met: '' },
       {
         metric: 'console: PATCH answer → "Saved" shown, median | max',
