@@ -67,7 +67,7 @@ export class OrganizationsService {
     organizationId: string,
     input: UpsertApiServerDto,
     changedBy: ApiServerChangeAuthor | null = null,
-  ): Promise<{ server: ApiServerDto; outcome: UpsertOutcome }> {
+  ): Promise<{ server: ApiServerDto; outcome: UpsertOutcome; changedFields: string[] }> {
     const hostProblem = this.hostPolicy.problemWith(input.baseUrl);
     if (hostProblem) throw OrganizationException.hostNotAllowed(hostProblem);
     const result = await this.dataSource.transaction(async (manager) => {
@@ -103,7 +103,7 @@ export class OrganizationsService {
       }
       if (before) before.rateLimitPerSecond = rateBefore;
       const changes = changedFields(before, auditable(server, credentials, rate), credentialsChanged);
-      if (existing && Object.keys(changes).length === 0) return { saved: existing, rate, outcome: 'unchanged' as const };
+      if (existing && Object.keys(changes).length === 0) return { saved: existing, rate, outcome: 'unchanged' as const, changedFields: [] as string[] };
       const saved = await manager.save(server);
       await manager.save(
         manager.create(ApiServerChange, {
@@ -119,9 +119,9 @@ export class OrganizationsService {
       await this.events.changed(manager, { organizationId, credentialsChanged });
       // As it stands now, with what the listeners changed (a pause ended).
       const afterListeners = await manager.findOneByOrFail(ApiServer, { id: saved.id });
-      return { saved: afterListeners, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
+      return { saved: afterListeners, rate, outcome: existing ? ('updated' as const) : ('created' as const), changedFields: Object.keys(changes) };
     });
-    return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome };
+    return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome, changedFields: result.changedFields };
   }
 
   /** The tenant's rate limit: its pems_tenants row, else PEMS_RATE_LIMIT_PER_SECOND. */

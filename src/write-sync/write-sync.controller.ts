@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } f
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
 import { SyncStatusService } from './sync-status.service';
@@ -18,6 +19,7 @@ export class WriteSyncController {
   @Post('write-sync')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync' })
+  @Audited('write-sync.send')
   @ApiOperation({
     summary: "Queue the organization's pending modifications (or the listed ones) for PEMS",
     description: 'Each modification is validated again; if any is invalid nothing is queued. A modification is never queued twice.',
