@@ -16,9 +16,10 @@ import { WriteSyncController } from './write-sync.controller';
 import { WriteSyncHealthIndicator } from './write-sync.health';
 import { WriteSyncService } from './write-sync.service';
 import { WriteSyncWorker } from './write-sync.worker';
+import { WritesPauseModule } from './writes-pause.module';
 
 @Module({
-  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
+  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WritesPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
   providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteConflictCheck, WriteOutcomes, WriteCompletionBatcher, SyncStatusService, WriteSyncHealthIndicator],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
