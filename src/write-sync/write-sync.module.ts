@@ -6,6 +6,7 @@ import { PemsModule } from '../pems/pems.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { CredentialsPauseModule } from './credentials-pause.module';
+import { ServerStateService } from './server-state.service';
 import { SyncStatusService } from './sync-status.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
 import { WriteConflictCheck } from './write-conflict-check';
@@ -21,7 +22,17 @@ import { WritesPauseModule } from './writes-pause.module';
 @Module({
   imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WritesPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
-  providers: [WriteSyncService, WriteSyncWorker, WriteItemProcessor, WriteConflictCheck, WriteOutcomes, WriteCompletionBatcher, SyncStatusService, WriteSyncHealthIndicator],
+  providers: [
+    WriteSyncService,
+    WriteSyncWorker,
+    WriteItemProcessor,
+    WriteConflictCheck,
+    WriteOutcomes,
+    WriteCompletionBatcher,
+    SyncStatusService,
+    ServerStateService,
+    WriteSyncHealthIndicator,
+  ],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],
 })
 export class WriteSyncModule {}
