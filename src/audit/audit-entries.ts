@@ -67,10 +67,8 @@ export const AUDIT_ENTRIES: Record<AuditAction, (call: AuditedCall) => AuditFact
   'write-sync.send': ({ body, answer }) => ({ target: text(asObject(answer).jobId), detail: { ...requestFields(body), ...counts(answer) } }),
   'queue.retry': ({ body, answer }) => ({ target: null, detail: { ...requestFields(body), ...counts(answer) } }),
   // One item (POST /write-queue/:id/cancel, answered with the item) or many (a body of ids or a filter, answered with counts).
-  'queue.cancel': ({ params, body, answer }) => {
-    const pfaId = params.id ? text(asObject(answer).pfaId) : null;
-    return { target: params.id ?? null, detail: { ...requestFields(body), ...counts(answer), ...(pfaId ? { pfaId } : {}) } };
-  },
+  'queue.cancel': ({ params, body, answer }) =>
+    params.id ? { target: params.id, detail: { pfaId: asObject(answer).pfaId } } : { target: null, detail: { ...requestFields(body), ...counts(answer) } },
   'server.pause': ({ body, answer, added }) => ({ target: text(asObject(answer).id), detail: { reason: body.reason, ...added } }),
   'server.resume': ({ answer, added }) => ({ target: text(asObject(answer).id), detail: { ...added } }),
   'conflict.resolve': ({ params, body, answer }) => ({
