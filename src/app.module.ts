@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter';
@@ -46,6 +47,7 @@ import { ValidationModule } from './validation/validation.module';
     WriteSyncModule,
     HealthModule,
     DemoModule,
+    AuditModule,
     ConsoleModule.register(),
   ],
   providers: [

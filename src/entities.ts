@@ -1,3 +1,4 @@
+import { AuditLogEntry } from './audit/entities/audit-log-entry.entity';
 import { LoginFailure } from './auth/entities/login-failure.entity';
 import { UserOrganization } from './auth/entities/user-organization.entity';
 import { User } from './auth/entities/user.entity';
@@ -27,4 +28,5 @@ export const ENTITIES = [
   PfaSyncConflict,
   LoginFailure,
   RequestThrottle,
+  AuditLogEntry,
 ];

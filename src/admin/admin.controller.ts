@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { AuditDetail, AuditNote, Audited } from '../common/audited.decorator';
 import { PaginationQueryDto } from '../common/dto/pagination.dto';
 import { ApiServerChangePageDto, ApiServerDto, UpsertApiServerDto } from '../organizations/dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from '../organizations/dto/organization.dto';
@@ -20,6 +21,7 @@ export class AdminController {
 
   @Post('organizations')
   @Authenticated({ superadmin: true })
+  @Audited('admin.organization.create')
   @ApiOperation({ summary: 'Create an organization (superadmin)' })
   @ApiCreatedResponse({ type: OrganizationDto })
   createOrganization(@Body() body: CreateOrganizationDto): Promise<OrganizationDto> {
@@ -36,6 +38,7 @@ export class AdminController {
 
   @Put('organizations/:id/api-server')
   @Authenticated({ permission: 'perm_Admin', organization: { param: 'id' } })
+  @Audited('admin.api-server.update')
   @ApiOperation({
     summary: "Set the organization's PEMS API server",
     description:
@@ -44,8 +47,11 @@ export class AdminController {
       'Every change is kept in the audit (GET …/api-server/changes).',
   })
   @ApiOkResponse({ type: ApiServerDto })
-  async putApiServer(@UuidParam('id') id: string, @Body() body: UpsertApiServerDto, @Auth() auth: AuthContext): Promise<ApiServerDto> {
-    return (await this.organizations.upsertApiServer(id, body, auth.user)).server;
+  async putApiServer(@UuidParam('id') id: string, @Body() body: UpsertApiServerDto, @Auth() auth: AuthContext, @AuditNote() audit: AuditDetail): Promise<ApiServerDto> {
+    const { server, outcome, changedFields } = await this.organizations.upsertApiServer(id, body, auth.user);
+    // The body carries credentials: the audit names the fields that changed, never their values.
+    audit.add({ outcome, changedFields });
+    return server;
   }
 
   @Get('organizations/:id/api-server/changes')
@@ -58,6 +64,7 @@ export class AdminController {
 
   @Post('users')
   @Authenticated({ permission: 'perm_Admin' })
+  @Audited('admin.user.create')
   @ApiOperation({ summary: 'Create a user as a member of the organization named in the body' })
   @ApiCreatedResponse({ type: MemberDto })
   async createUser(@Body() body: CreateUserDto): Promise<MemberDto> {
@@ -67,6 +74,7 @@ export class AdminController {
 
   @Put('organizations/:id/members/:userId')
   @Authenticated({ permission: 'perm_Admin', organization: { param: 'id' } })
+  @Audited('admin.member.update')
   @ApiOperation({
     summary: "Set a user's permissions in the organization (adds the membership if needed)",
     description:

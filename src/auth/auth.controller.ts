@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AuditExempt } from '../common/audited.decorator';
 import { Auth, AuthContext } from './auth-context';
 import { AuthService } from './auth.service';
 import { Authenticated, Public } from './authenticated.decorator';
@@ -13,6 +14,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @AuditExempt('Signing in changes no data; failed logins are kept by the login throttle')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Exchange a username and password for an access token (JWT)',

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { ConflictsService } from './conflicts.service';
 import { ConflictListDto, ListConflictsQueryDto, ResolveConflictDto, ResolveConflictResponseDto } from './dto/conflict.dto';
@@ -23,6 +24,7 @@ export class ConflictsController {
   @Post(':conflictId/resolve')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync', organization: { resource: PfaSyncConflict, param: 'conflictId' } })
+  @Audited('conflict.resolve')
   @ApiOperation({ summary: 'Resolve a conflict: use_local, use_pems or merge (with mergedData)' })
   @ApiOkResponse({ type: ResolveConflictResponseDto })
   @ApiBadRequestResponse({ description: 'mergedData missing a conflicting field, naming a field the modification does not change, or failing validation' })

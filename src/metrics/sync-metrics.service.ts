@@ -32,6 +32,14 @@ export class SyncMetricsService {
     registers: [this.registry],
   });
 
+  /** Audit entries of successful actions that could not be written (AuditLogService): each is in the error log, to be restored by hand. */
+  readonly auditWriteFailures = new Counter({
+    name: 'pems_sync_audit_write_failures_total',
+    help: 'Audit entries of successful actions that could not be written (the entry is in the error log)',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   constructor(@InjectDataSource() dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'pems_sync_process_' });
     new Gauge({

@@ -9,7 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { PemsHostPolicy } from '../pems-hosts/pems-host-policy';
 import { ApiServerEvents } from './api-server-events';
 import { CredentialsCipher, PemsCredentials } from './credentials-cipher.service';
-import { ApiServerChangeDto, ApiServerDto, UpsertApiServerDto } from './dto/api-server.dto';
+import { ApiServerChangeDto, ApiServerDto, UpsertApiServerDto, UserRefDto } from './dto/api-server.dto';
 import { CreateOrganizationDto, OrganizationDto } from './dto/organization.dto';
 import { ApiServerChange, ApiServerFieldChange } from './entities/api-server-change.entity';
 import { ApiServer } from './entities/api-server.entity';
@@ -52,7 +52,8 @@ export class OrganizationsService {
   async getApiServer(organizationId: string): Promise<ApiServerDto> {
     const server = await this.apiServers.findOneBy({ organizationId });
     if (!server) throw new NotFoundAppException('API server');
-    return this.toApiServerDto(server, await this.tenantRate(this.dataSource.manager, server.tenantKey));
+    const manager = this.dataSource.manager;
+    return this.toApiServerDto(server, await this.tenantRate(manager, server.tenantKey), await this.userRef(manager, server.writesPausedBy));
   }
 
   /**
@@ -67,7 +68,7 @@ export class OrganizationsService {
     organizationId: string,
     input: UpsertApiServerDto,
     changedBy: ApiServerChangeAuthor | null = null,
-  ): Promise<{ server: ApiServerDto; outcome: UpsertOutcome }> {
+  ): Promise<{ server: ApiServerDto; outcome: UpsertOutcome; changedFields: string[] }> {
     const hostProblem = this.hostPolicy.problemWith(input.baseUrl);
     if (hostProblem) throw OrganizationException.hostNotAllowed(hostProblem);
     const result = await this.dataSource.transaction(async (manager) => {
@@ -103,7 +104,7 @@ export class OrganizationsService {
       }
       if (before) before.rateLimitPerSecond = rateBefore;
       const changes = changedFields(before, auditable(server, credentials, rate), credentialsChanged);
-      if (existing && Object.keys(changes).length === 0) return { saved: existing, rate, outcome: 'unchanged' as const };
+      if (existing && Object.keys(changes).length === 0) return { saved: existing, rate, outcome: 'unchanged' as const, changedFields: [] as string[] };
       const saved = await manager.save(server);
       await manager.save(
         manager.create(ApiServerChange, {
@@ -119,9 +120,17 @@ export class OrganizationsService {
       await this.events.changed(manager, { organizationId, credentialsChanged });
       // As it stands now, with what the listeners changed (a pause ended).
       const afterListeners = await manager.findOneByOrFail(ApiServer, { id: saved.id });
-      return { saved: afterListeners, rate, outcome: existing ? ('updated' as const) : ('created' as const) };
+      return { saved: afterListeners, rate, outcome: existing ? ('updated' as const) : ('created' as const), changedFields: Object.keys(changes) };
     });
-    return { server: this.toApiServerDto(result.saved, result.rate), outcome: result.outcome };
+    const pausedBy = await this.userRef(this.dataSource.manager, result.saved.writesPausedBy);
+    return { server: this.toApiServerDto(result.saved, result.rate, pausedBy), outcome: result.outcome, changedFields: result.changedFields };
+  }
+
+  /** The user as an answer names them; null for none (or one that no longer exists). */
+  private async userRef(manager: EntityManager, userId: string | null): Promise<UserRefDto | null> {
+    if (!userId) return null;
+    const [user]: UserRefDto[] = await manager.query('SELECT id, username FROM users WHERE id = $1', [userId]);
+    return user ?? null;
   }
 
   /** The tenant's rate limit: its pems_tenants row, else PEMS_RATE_LIMIT_PER_SECOND. */
@@ -167,7 +176,7 @@ export class OrganizationsService {
     };
   }
 
-  private toApiServerDto(server: ApiServer, rateLimitPerSecond: number): ApiServerDto {
+  private toApiServerDto(server: ApiServer, rateLimitPerSecond: number, writesPausedBy: UserRefDto | null): ApiServerDto {
     const { credentials } = this.cipher.decryptOrNone(server.credentialsEncrypted, server.id);
     return {
       id: server.id,
@@ -181,6 +190,9 @@ export class OrganizationsService {
       credentialsUpdatedAt: server.credentialsUpdatedAt,
       authPausedUntil: server.authFailedAt ? server.authPausedUntil : null,
       authFailureMessage: server.authFailedAt ? server.authFailureMessage : null,
+      writesPausedAt: server.writesPausedAt,
+      writesPausedBy: server.writesPausedAt ? writesPausedBy : null,
+      writesPauseReason: server.writesPausedAt ? server.writesPauseReason : null,
       writeEnabled: server.writeEnabled,
       isActive: server.isActive,
       rateLimitPerSecond,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Query } from '@nest
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { EditPfaRecordDto } from './dto/edit-pfa-record.dto';
 import { ModificationDto, PfaRecordDetailDto, PfaRecordPageDto } from './dto/pfa-record.dto';
@@ -37,6 +38,7 @@ export class PfaRecordsController {
   @Patch(':id')
   @HttpCode(HttpStatus.CREATED)
   @Authenticated({ permission: 'perm_Edit', organization: { resource: PfaRecord, param: 'id' } })
+  @Audited('pfa.edit')
   @ApiOperation({
     summary: 'Edit a record: creates a pending modification (or updates your own pending one)',
     description: 'Every rule of the PFA validation applies to the record as it would be after the change; all errors come back at once.',

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs
 import { ApiBadGatewayResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { ReadSyncReportDto, ReadSyncRequestDto } from './dto/read-sync.dto';
 import { PemsReadSyncService } from './pems-read-sync.service';
 
@@ -13,6 +14,7 @@ export class PemsReadSyncController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync' })
+  @Audited('read-sync.start')
   @ApiOperation({
     summary: "Pull the organization's PEMS records into the mirror now; answers when done, with counts",
     description:

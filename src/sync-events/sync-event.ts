@@ -1,6 +1,6 @@
-type SyncEventType = 'sync.processing' | 'sync.completed' | 'sync.failed' | 'conflict.created' | 'conflict.resolved';
+type SyncEventType = 'sync.processing' | 'sync.completed' | 'sync.failed' | 'conflict.created' | 'conflict.resolved' | 'server.paused' | 'server.resumed';
 
-/** What happened to one modification or conflict; small, so that it fits a NOTIFY payload. */
+/** What happened to one modification or conflict, or to the organization's PEMS server; small, so that it fits a NOTIFY payload. */
 export interface SyncEvent {
   type: SyncEventType;
   organizationId: string;
@@ -9,6 +9,8 @@ export interface SyncEvent {
   queueItemId?: string;
   conflictId?: string;
   pfaId?: string;
-  /** e.g. the error of a failed item, the resolution of a conflict. */
+  /** e.g. the error of a failed item, the resolution of a conflict; server.paused: the reason; server.resumed: who resumed. */
   detail?: string;
+  /** server.paused and server.resumed: the username of the admin who did it. */
+  username?: string;
 }

@@ -1,6 +1,7 @@
 import { Controller, Delete } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { UuidParam } from '../common/uuid-param.pipe';
 import { ModificationDto } from '../pfa/dto/pfa-record.dto';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
@@ -18,6 +19,7 @@ export class ModificationDiscardController {
 
   @Delete(':id')
   @Authenticated({ permission: 'perm_Edit', organization: { resource: PfaModification, param: 'id' } })
+  @Audited('modification.discard')
   @ApiOperation({ summary: 'Discard a modification that is not sent yet (pending, or queued and not yet claimed)' })
   @ApiOkResponse({ type: ModificationDto })
   @ApiConflictResponse({ description: 'The modification is being sent or has been' })

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { UuidParam } from '../common/uuid-param.pipe';
 import {
   CancelQueueItemsDto,
@@ -43,6 +44,7 @@ export class WriteQueueController {
   @Post('retry')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync' })
+  @Audited('queue.retry')
   @ApiOperation({
     summary: 'Failed items (the listed ones, all matching a filter, or all) back to pending, with their retries counted afresh',
     description: 'Give `ids` or `filter`, not both. Items that cannot be retried are skipped with the reason.',
@@ -56,6 +58,7 @@ export class WriteQueueController {
   @Post('cancel')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync' })
+  @Audited('queue.cancel')
   @ApiOperation({
     summary: 'Cancel pending items (the listed ones, all matching a filter, or all); their modifications become pending again',
     description: 'Give `ids` or `filter`, not both. Items not pending are skipped with the reason.',
@@ -69,6 +72,7 @@ export class WriteQueueController {
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync', organization: { resource: PfaWriteQueueItem, param: 'id' } })
+  @Audited('queue.cancel')
   @ApiOperation({ summary: 'Cancel a pending item; its modification becomes pending again' })
   @ApiOkResponse({ type: QueueItemDto })
   @ApiConflictResponse({ description: 'The item is not pending (being sent, or done)' })

@@ -115,8 +115,9 @@ export class WriteQueueService {
    * An item waits while another item of the same record is processing, or an earlier one is
    * pending (per-record order: one item of a record in flight at a time, whatever order their
    * transactions committed in), while its organization has no active, write-enabled server,
-   * while that server is paused for rejected credentials, and while its PEMS tenant is paused by
-   * a Retry-After. Each item comes with its PEMS tenant and its record's version in the mirror,
+   * while that server is paused for rejected credentials or by an admin (ServerWritesPauseService;
+   * both are read once per server, never per item), and while its PEMS tenant is paused by a
+   * Retry-After. Each item comes with its PEMS tenant and its record's version in the mirror,
    * which the worker compares with the item's base version.
    */
   async claim(workerId: string, limit: number, shares?: ClaimShares): Promise<ClaimedItem[]> {
@@ -149,7 +150,7 @@ export class WriteQueueService {
          FROM api_servers s
          LEFT JOIN room ON room.tenant_key = s.tenant_key
          LEFT JOIN in_flight ON in_flight.organization_id = s.organization_id
-         WHERE s.is_active AND s.write_enabled AND s.auth_failed_at IS NULL
+         WHERE s.is_active AND s.write_enabled AND s.auth_failed_at IS NULL AND s.writes_paused_at IS NULL
            AND ($4::text[] IS NULL OR room.tenant_key IS NOT NULL)
            AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
        ), candidates AS (
@@ -184,7 +185,8 @@ export class WriteQueueService {
 
   /**
    * Claims one due item of the organization, whatever its server's credentials pause: the probe
-   * that tells whether the server's credentials work again. Otherwise as `claim`.
+   * that tells whether the server's credentials work again. Otherwise as `claim` (nothing while
+   * an admin has paused the server's writes).
    */
   async claimProbe(workerId: string, organizationId: string): Promise<ClaimedItem[]> {
     const rows = await preparedQuery<Record<string, unknown>>(
@@ -195,7 +197,7 @@ export class WriteQueueService {
          CROSS JOIN LATERAL (
            ${dueItemsOf('s.organization_id', '1')}
          ) c
-         WHERE s.organization_id = $4 AND s.is_active AND s.write_enabled
+         WHERE s.organization_id = $4 AND s.is_active AND s.write_enabled AND s.writes_paused_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM pems_rate_limits l WHERE l.tenant_key = s.tenant_key AND l.paused_until > now())
          ORDER BY c.retry DESC
          LIMIT $2
@@ -507,7 +509,7 @@ export class WriteQueueService {
       `SELECT EXTRACT(EPOCH FROM least(
          (SELECT min(scheduled_at) FROM pfa_write_queue WHERE status = 'pending' AND scheduled_at > now() - make_interval(secs => $1::float8 / 1000)),
          (SELECT min(s.auth_paused_until) FROM api_servers s
-          WHERE s.auth_failed_at IS NOT NULL AND s.auth_paused_until > now()
+          WHERE s.auth_failed_at IS NOT NULL AND s.auth_paused_until > now() AND s.writes_paused_at IS NULL
             AND EXISTS (SELECT 1 FROM pfa_write_queue q WHERE q.organization_id = s.organization_id AND q.status = 'pending')),
          (SELECT min(l.paused_until) FROM pems_rate_limits l
           WHERE l.paused_until > now()

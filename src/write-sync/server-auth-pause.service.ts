@@ -29,9 +29,11 @@ export class ServerAuthPauseService {
   private readonly looks = new Map<string, { paused: boolean; at: number }>();
   /** Sends that ask while a look is on its way share the next one. */
   private readonly lookups = new GroupedCalls<void, boolean>(async (organizationId, callers) => {
-    const [server]: Array<{ paused: boolean }> = await this.dataSource.query('SELECT auth_failed_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1', [
-      organizationId,
-    ]);
+    // Either pause holds the send: the same look serves the writes pause an admin sets (ServerWritesPauseService), at no extra statement per send.
+    const [server]: Array<{ paused: boolean }> = await this.dataSource.query(
+      'SELECT auth_failed_at IS NOT NULL OR writes_paused_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1',
+      [organizationId],
+    );
     return callers.map(() => server?.paused === true);
   });
 
@@ -61,7 +63,11 @@ export class ServerAuthPauseService {
     return newly;
   }
 
-  /** Whether the organization's server is paused for rejected credentials, as seen at most CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS ago. */
+  /**
+   * Whether the organization's server takes no writes now, as seen at most
+   * CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS ago: paused for rejected credentials, or by an admin (the
+   * caller tells which apart when it matters). The send's last look before it leaves.
+   */
   async isPaused(organizationId: string): Promise<boolean> {
     const asked = performance.now();
     const last = this.looks.get(organizationId);
@@ -120,7 +126,7 @@ export class ServerAuthPauseService {
     const rows = await returningRows<{ organization_id: string }>(
       this.dataSource,
       `UPDATE api_servers SET auth_paused_until = now() + make_interval(secs => $1::float8 / 1000)
-       WHERE auth_failed_at IS NOT NULL AND auth_paused_until <= now() AND is_active AND write_enabled
+       WHERE auth_failed_at IS NOT NULL AND auth_paused_until <= now() AND is_active AND write_enabled AND writes_paused_at IS NULL
          AND EXISTS (SELECT 1 FROM pfa_write_queue q WHERE q.organization_id = api_servers.organization_id AND q.status = 'pending')
        RETURNING organization_id`,
       [this.config.PEMS_AUTH_PAUSE_MS],

@@ -5,6 +5,7 @@ import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entit
 import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
 import { toQueueItemDto } from '../write-queue/queue-item-view';
 import { ServerAuthPauseService } from './server-auth-pause.service';
+import { ServerWritesPauseService } from './server-writes-pause.service';
 import { WriteSyncWorker } from './write-sync.worker';
 
 /** A worker that has not beaten its heart for this long is taken as stopped. */
@@ -17,10 +18,11 @@ export class SyncStatusService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly worker: WriteSyncWorker,
     private readonly authPause: ServerAuthPauseService,
+    private readonly writesPause: ServerWritesPauseService,
   ) {}
 
   async status(query: SyncStatusQueryDto): Promise<SyncStatusDto> {
-    const [[counts], pause, [workers]] = await Promise.all([
+    const [[counts], pause, writesPause, [workers]] = await Promise.all([
       this.dataSource.query(
         `SELECT
            (SELECT count(*)::int FROM pfa_write_queue WHERE organization_id = $1 AND status = 'pending') AS queued,
@@ -43,6 +45,7 @@ export class SyncStatusService {
         Array<{ queued: number; processing: number; completed: number; failed: number; avg_ms: number | null; last_sync_at: Date | null; next_due: Date | null; conflicts: number }>
       >,
       this.authPause.pauseOf(query.organizationId),
+      this.writesPause.pauseOf(query.organizationId),
       this.dataSource.query(`SELECT count(*)::int AS alive FROM write_sync_workers WHERE heartbeat_at > now() - make_interval(secs => $1::float8 / 1000)`, [
         WORKER_SILENCE_MS,
       ]) as Promise<Array<{ alive: number }>>,
@@ -54,6 +57,11 @@ export class SyncStatusService {
     if (successRate < 80) reasons.push(`success rate ${successRate}% is below 80%`);
     else if (successRate < 95) reasons.push(`success rate ${successRate}% is below 95%`);
     if (pause) reasons.push(`PEMS rejected the credentials: ${pause.message ?? 'no detail'}`);
+    // An admin's pause is deliberate: degraded (nothing is sent), not unhealthy (nothing is wrong).
+    if (writesPause) {
+      const at = writesPause.at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      reasons.push(`writes paused by ${writesPause.by?.username ?? 'a user who no longer exists'} at ${at}: ${writesPause.reason}`);
+    }
     if (workers.alive === 0) reasons.push('no write-sync worker is running');
     const unhealthy = successRate < 80 || pause !== null || workers.alive === 0;
     const health = unhealthy ? 'unhealthy' : reasons.length > 0 ? 'degraded' : 'healthy';

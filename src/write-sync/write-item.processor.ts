@@ -11,13 +11,14 @@ import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entit
 import { ClaimedItem } from '../write-queue/write-queue.service';
 import { MAX_RESENDS, RetryPolicy } from './retry-policy';
 import { ServerAuthPauseService } from './server-auth-pause.service';
+import { ServerWritesPauseService } from './server-writes-pause.service';
 import { WriteConflictCheck, WriteVerdict } from './write-conflict-check';
 import { ItemOutcome, WriteOutcomes } from './write-outcomes';
 
 /** A claimed item as the processor needs it (its tenant is the connection's). */
 type ItemToSend = Pick<ClaimedItem, 'item' | 'mirroredVersion'>;
 
-/** Thrown just before a send when the server was paused for rejected credentials during the rate-limit wait. */
+/** Thrown just before a send when the server was paused (rejected credentials, or an admin) during the rate-limit wait. */
 class ServerPausedError extends Error {}
 
 /** PEMS took the write, but the completion could not be written. */
@@ -51,6 +52,7 @@ export class WriteItemProcessor {
     private readonly conflictCheck: WriteConflictCheck,
     private readonly outcomes: WriteOutcomes,
     private readonly authPause: ServerAuthPauseService,
+    private readonly writesPause: ServerWritesPauseService,
     private readonly events: SyncEventsService,
     private readonly metrics: SyncMetricsService,
   ) {}
@@ -85,11 +87,15 @@ export class WriteItemProcessor {
     const { item } = claimed;
     // The server was switched off or made read-only after the claim: wait for it, costing no retry.
     if (found instanceof Error) return this.outcomes.waitForServer(item, found.message);
+    // An admin paused the server's writes between the claim and now: the item waits for the resume, costing no retry.
+    if (found.server.writesPausedAt) return this.outcomes.waitForResume(item);
     if (found.server.authFailedAt && !probe) return this.outcomes.waitForCredentials(item);
     try {
       return await this.attempt(claimed, found.connection, probe);
     } catch (error) {
-      if (error instanceof ServerPausedError) return this.outcomes.waitForCredentials(item);
+      if (error instanceof ServerPausedError) {
+        return (await this.writesPause.isPaused(item.organizationId)) ? this.outcomes.waitForResume(item) : this.outcomes.waitForCredentials(item);
+      }
       if (error instanceof PemsApiError) return this.handlePemsFailure(item, found.connection, error);
       if (error instanceof CompletionNotRecorded) {
         // PEMS has the write; only our record of it failed. The next attempt finds it applied (a 409, then the
@@ -191,7 +197,7 @@ export class WriteItemProcessor {
     }
   }
 
-  /** Once PEMS has refused a server's credentials, no further write is thrown at it until the pause ends. */
+  /** Once PEMS has refused a server's credentials, or an admin paused its writes, no further write is thrown at it until the pause ends. */
   private async assertNotPaused(organizationId: string): Promise<void> {
     if (await this.authPause.isPaused(organizationId)) throw new ServerPausedError();
   }

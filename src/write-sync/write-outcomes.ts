@@ -113,6 +113,11 @@ export class WriteOutcomes {
     return this.waitWithoutRetry(item, 0, "Waiting: PEMS rejected the server's credentials", 401);
   }
 
+  /** An admin paused the server's writes: the item waits for the resume (which wakes the workers), costing no retry. */
+  waitForResume(item: PfaWriteQueueItem): Promise<ItemOutcome> {
+    return this.waitWithoutRetry(item, 0, 'Waiting: an admin paused the writes to PEMS');
+  }
+
   /** A failure worth retrying: retried after the policy's delay, or failed after the last retry (RetryPolicy.afterFailure). */
   async afterFailure(item: PfaWriteQueueItem, reason: string, statusCode: number | null, retryAfterMs: number | null): Promise<ItemOutcome> {
     const next = RetryPolicy.afterFailure(item, reason, retryAfterMs, this.config.PEMS_WRITE_SYNC_RETRY_DELAYS_MS);

@@ -2,9 +2,12 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } f
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
 import { Authenticated } from '../auth/authenticated.decorator';
+import { Audited } from '../common/audited.decorator';
 import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
 import { WriteSyncRequestDto, WriteSyncResponseDto } from './dto/write-sync.dto';
 import { SyncTimelineDto, SyncTimelineQueryDto } from './dto/sync-timeline.dto';
+import { ServerStateQueryDto, ServerStateDto } from './dto/server-state.dto';
+import { ServerStateService } from './server-state.service';
 import { SyncStatusService } from './sync-status.service';
 import { SyncTimelineService } from './sync-timeline.service';
 import { WriteSyncService } from './write-sync.service';
@@ -16,11 +19,13 @@ export class WriteSyncController {
     private readonly writeSync: WriteSyncService,
     private readonly syncStatus: SyncStatusService,
     private readonly syncTimeline: SyncTimelineService,
+    private readonly serverStates: ServerStateService,
   ) {}
 
   @Post('write-sync')
   @HttpCode(HttpStatus.OK)
   @Authenticated({ permission: 'perm_Sync' })
+  @Audited('write-sync.send')
   @ApiOperation({
     summary: "Queue the organization's pending modifications (or the listed ones) for PEMS",
     description: 'Each modification is validated again; if any is invalid nothing is queued. A modification is never queued twice.',
@@ -32,6 +37,19 @@ export class WriteSyncController {
   @ApiTooManyRequestsResponse({ description: 'More than SYNC_REQUESTS_PER_MINUTE of these from the user in a minute; see Retry-After' })
   queue(@Body() body: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
     return this.writeSync.queueModifications(body);
+  }
+
+  @Get('server-state')
+  @Authenticated({ permission: 'perm_Read' })
+  @ApiOperation({
+    summary: "The organization's PEMS server: its tenant's rate limit and use of it, and what holds its writes (never credentials)",
+    description:
+      'sentLastMinute and usedPerSecondNow count every PEMS request of the tenant (reads, writes, grid pages; every organization and instance), ' +
+      'when the rate limiter granted it, to the second. configured: false (and every other field null) when the organization has no API server.',
+  })
+  @ApiOkResponse({ type: ServerStateDto })
+  serverState(@Query() query: ServerStateQueryDto): Promise<ServerStateDto> {
+    return this.serverStates.state(query.organizationId);
   }
 
   @Get('sync-status')

@@ -6,6 +6,7 @@ import { PemsModule } from '../pems/pems.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { CredentialsPauseModule } from './credentials-pause.module';
+import { ServerStateService } from './server-state.service';
 import { SyncStatusService } from './sync-status.service';
 import { SyncTimelineService } from './sync-timeline.service';
 import { WriteCompletionBatcher } from './write-completion.batcher';
@@ -17,9 +18,10 @@ import { WriteSyncController } from './write-sync.controller';
 import { WriteSyncHealthIndicator } from './write-sync.health';
 import { WriteSyncService } from './write-sync.service';
 import { WriteSyncWorker } from './write-sync.worker';
+import { WritesPauseModule } from './writes-pause.module';
 
 @Module({
-  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
+  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WritesPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
   controllers: [WriteSyncController],
   providers: [
     WriteSyncService,
@@ -30,6 +32,7 @@ import { WriteSyncWorker } from './write-sync.worker';
     WriteCompletionBatcher,
     SyncStatusService,
     SyncTimelineService,
+    ServerStateService,
     WriteSyncHealthIndicator,
   ],
   exports: [WriteSyncWorker, WriteSyncHealthIndicator],

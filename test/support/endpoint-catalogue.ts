@@ -187,6 +187,21 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'post',
+    route: '/api/admin/organizations/:id/api-server/pause',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    body: () => ({ reason: 'PEMS maintenance until 14:00' }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/admin/organizations/:id/api-server/resume',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
     route: '/api/admin/users',
     access: needs('perm_Admin', 'body'),
     body: (context) => ({
@@ -292,6 +307,21 @@ export const ENDPOINTS: Endpoint[] = [
     route: '/api/pems/write-queue/:id/cancel',
     access: needs('perm_Sync', 'resource'),
     params: (context) => ({ id: context.queueItem.id }),
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/server-state',
+    access: needs('perm_Read', 'query'),
+    query: (context) => ({ organizationId: context.organization.id }),
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/audit',
+    access: needs('perm_Admin', 'query'),
+    query: (context) => ({ organizationId: context.organization.id, action: 'pfa.edit', page: 1, pageSize: 20 }),
+    optional: ['action', 'page', 'pageSize'],
     allowed: 200,
   },
   {

@@ -71,6 +71,12 @@ export class UpsertApiServerDto {
   fieldMap?: Record<string, string>;
 }
 
+/** A user as an answer names them: who paused a server's writes, who did an audited action. */
+export class UserRefDto {
+  id: string;
+  username: string;
+}
+
 export class ApiServerDto {
   id: string;
   organizationId: string;
@@ -85,6 +91,12 @@ export class ApiServerDto {
   /** Set while writes are paused because PEMS rejected the credentials; a PUT with new credentials ends it. */
   authPausedUntil: Date | null;
   authFailureMessage: string | null;
+  /** Set while an admin has paused the server's writes (POST …/api-server/pause); nothing is claimed or sent meanwhile. */
+  writesPausedAt: Date | null;
+  /** Who paused them; null while not paused (or when that user no longer exists). */
+  writesPausedBy: UserRefDto | null;
+  /** Why, as the admin gave it (1 to 500 characters); null while not paused. */
+  writesPauseReason: string | null;
   writeEnabled: boolean;
   isActive: boolean;
   /** The tenant's rate limit, shared by every organization on the tenant. */

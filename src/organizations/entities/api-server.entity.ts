@@ -72,6 +72,21 @@ export class ApiServer {
   @Column({ name: 'auth_failure_message', type: 'text', nullable: true, insert: false, update: false })
   authFailureMessage: string | null;
 
+  /**
+   * When an admin paused the server's writes (a maintenance window at PEMS); null while it writes.
+   * The writes pause (this column and the next two) has one writer, ServerWritesPauseService;
+   * saving the entity never writes them.
+   */
+  @Column({ name: 'writes_paused_at', type: 'timestamptz', nullable: true, insert: false, update: false })
+  writesPausedAt: Date | null;
+
+  /** The user who paused them (null once that user is gone). */
+  @Column({ name: 'writes_paused_by', type: 'uuid', nullable: true, insert: false, update: false })
+  writesPausedBy: string | null;
+
+  @Column({ name: 'writes_pause_reason', type: 'varchar', length: 500, nullable: true, insert: false, update: false })
+  writesPauseReason: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
