@@ -142,6 +142,24 @@ describe('console API additions (e2e)', () => {
     });
   });
 
+  describe('POST /api/pems/write-sync: mine', () => {
+    it("queues only the caller's pending edits, and refuses a colleague's listed one like an unknown id", async () => {
+      await h.holdServer();
+      const mine = await h.edit('PFA-10001', { model: 'mine' });
+      const colleagues = await h.edit('PFA-10002', { model: "colleague's" }, h.colleague);
+      const before = await queueState();
+      const refused = await post('/api/pems/write-sync', { mine: true, modificationIds: [mine, colleagues] }).expect(400);
+      expect(JSON.stringify(refused.body)).toContain(colleagues);
+      expect(await queueState()).toEqual(before);
+      await post('/api/pems/write-sync', { mine: 'yes' }).expect(400);
+
+      const answer = (await post('/api/pems/write-sync', { mine: true }).expect(200)).body;
+      expect(answer.queuedCount).toBe(1);
+      const statuses = await h.dataSource.query(`SELECT id, status FROM pfa_modification WHERE id = ANY($1) ORDER BY id`, [[mine, colleagues]]);
+      expect(Object.fromEntries(statuses.map((row: { id: string; status: string }) => [row.id, row.status]))).toEqual({ [mine]: 'queued', [colleagues]: 'pending' });
+    });
+  });
+
   describe('GET /api/pfa/modifications: mine and unsynced', () => {
     it("mine: only the caller's; unsynced: only those not in PEMS yet or waiting for a person; both combine with status and recordId", async () => {
       const synced = await h.edit('PFA-10001', { model: 'mine, synced' });

@@ -51,7 +51,7 @@ describe('faults during a drain (e2e)', () => {
       modificationIds.push(modification.id);
     }
     simulator.clearLog();
-    await testApp.app.get(WriteSyncService).queueModifications({ organizationId: organization.id });
+    await testApp.app.get(WriteSyncService).queueModifications({ organizationId: organization.id }, planner.user.id);
     return { organization, modificationIds };
   }
 
@@ -142,7 +142,7 @@ describe('faults during a drain (e2e)', () => {
       const record = await worker.dataSource.getRepository('PfaRecord').findOneByOrFail({ pfaId: 'PFA-10001' });
       const planner = await worker.dataSource.getRepository('User').findOneByOrFail({ username: 'planner' });
       const again = await worker.app.get(PfaModificationsService).edit(record.id, planner as never, { changes: { model: 'After the outage' } });
-      await worker.app.get(WriteSyncService).queueModifications({ organizationId: organization.id });
+      await worker.app.get(WriteSyncService).queueModifications({ organizationId: organization.id }, (planner as { id: string }).id);
       const [done] = await waitForModifications(worker.dataSource, [again.id], ['synced'], 20_000);
       expect(done.status).toBe('synced');
     }, 180_000);

@@ -70,11 +70,14 @@ describe('GET /api/pems/server-state (e2e)', () => {
     expect(retryAfter).toBeLessThanOrEqual(61_000);
   });
 
-  it('never shows a credential, not even one written into the base URL', async () => {
-    await h.dataSource.query(`UPDATE api_servers SET base_url = 'http://svc-user:hunter2-secret@127.0.0.1:9/axis/restservices' WHERE organization_id = $1`, [h.rio.id]);
+  it('never shows a credential, not even one written into the base URL or its query string', async () => {
+    await h.dataSource.query(
+      `UPDATE api_servers SET base_url = 'http://svc-user:hunter2-secret@127.0.0.1:9/axis/restservices?api_key=query-secret#frag-secret' WHERE organization_id = $1`,
+      [h.rio.id],
+    );
     const response = await state().expect(200);
     expect(response.body.baseUrl).toBe('http://127.0.0.1:9/axis/restservices');
-    for (const secret of [SIM_CREDENTIALS.password, 'hunter2-secret', 'svc-user']) expect(response.text).not.toContain(secret);
+    for (const secret of [SIM_CREDENTIALS.password, 'hunter2-secret', 'svc-user', 'query-secret', 'frag-secret']) expect(response.text).not.toContain(secret);
     expect(Object.keys(response.body).sort()).toEqual(
       [
         'configured',

@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ServerAuthPauseService } from '../src/write-sync/server-auth-pause.service';
 import { EventStream } from './support/event-stream';
 import { TestUser } from './support/fixtures';
 import { WriteSyncHarness, pfaIds, waitUntil } from './support/write-sync-harness';
@@ -40,6 +41,22 @@ describe('pausing and resuming writes (e2e)', () => {
   const resume = (user: TestUser = h.admin) => h.http().post(`/api/admin/organizations/${h.rio.id}/api-server/resume`).set(h.as(user));
   const pauseColumns = async () =>
     (await h.dataSource.query('SELECT writes_paused_at, writes_paused_by, writes_pause_reason FROM api_servers WHERE organization_id = $1', [h.rio.id]))[0];
+
+  it("a send's last look names the pause that holds it, so an item held by an admin's pause is never labelled with rejected credentials", async () => {
+    const looks = h.testApp.app.get(ServerAuthPauseService);
+    const lookAfresh = async () => {
+      await sleep(150); // past the look's 100 ms of reuse
+      return looks.pauseHolding(h.rio.id);
+    };
+    expect(await lookAfresh()).toBeNull();
+    await pause('PEMS maintenance').expect(200);
+    expect(await lookAfresh()).toBe('writes');
+    await looks.credentialsRejected(h.rio.id, 'rejected while paused');
+    // Both hold: the admin's pause is named, since resuming is what the people watching wait for.
+    expect(await lookAfresh()).toBe('writes');
+    await resume().expect(200);
+    expect(await lookAfresh()).toBe('credentials');
+  });
 
   it('while paused, queued items stay pending and PEMS receives no write; sync-status says why; a resume sends them at once', async () => {
     const paused = await pause('PEMS maintenance').expect(200);

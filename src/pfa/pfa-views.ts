@@ -4,7 +4,6 @@ import { ModificationDto, PfaRecordDto } from './dto/pfa-record.dto';
 import { ModificationStatus } from './entities/pfa-modification.entity';
 import { changedFields, effectiveData, syncStateOf } from './effective-record';
 
-/** A mirror record as the API shows it, given its live modifications and the status of its latest one. */
 /** A record's latest non-discarded modification, as much as its row in a list needs. */
 export interface LatestEdit {
   status: ModificationStatus;
@@ -12,6 +11,7 @@ export interface LatestEdit {
   error: string | null;
 }
 
+/** A mirror record as the API shows it, given its live modifications and its latest edit. */
 export function toPfaRecordDto(record: PfaRecord, liveModifications: PfaModification[], latestEdit?: LatestEdit): PfaRecordDto {
   const values = effectiveData(record.data, liveModifications);
   return {

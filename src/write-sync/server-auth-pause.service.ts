@@ -13,6 +13,9 @@ import { returningRows } from '../database/returning-rows';
  */
 const CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS = 100;
 
+/** What holds a server's sends: its credentials were rejected, or an admin paused its writes (the admin's pause is named first). */
+export type ServerPause = 'writes' | 'credentials' | null;
+
 /**
  * The only writer of an API server's credentials pause (api_servers.auth_failed_at,
  * auth_paused_until, auth_failure_message).
@@ -21,20 +24,23 @@ const CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS = 100;
  * is not burnt on certain failures. The pause ends when an admin sets new credentials
  * (ApiServerChangeFollower calls credentialsReplaced), or after PEMS_AUTH_PAUSE_MS with one probe item: if the
  * probe succeeds the server resumes, if not it pauses again.
+ *
+ * It also gives a send its last look before it leaves (pauseHolding), for either pause: this one,
+ * or an admin's pause of the server's writes (whose only writer is ServerWritesPauseService).
  */
 @Injectable()
 export class ServerAuthPauseService {
   private readonly logger = new Logger('PemsWriteSync');
   /** The last look at each organization's server, by when it was asked for (performance.now()). */
-  private readonly looks = new Map<string, { paused: boolean; at: number }>();
+  private readonly looks = new Map<string, { pause: ServerPause; at: number }>();
   /** Sends that ask while a look is on its way share the next one. */
-  private readonly lookups = new GroupedCalls<void, boolean>(async (organizationId, callers) => {
+  private readonly lookups = new GroupedCalls<void, ServerPause>(async (organizationId, callers) => {
     // Either pause holds the send: the same look serves the writes pause an admin sets (ServerWritesPauseService), at no extra statement per send.
-    const [server]: Array<{ paused: boolean }> = await this.dataSource.query(
-      'SELECT auth_failed_at IS NOT NULL OR writes_paused_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1',
+    const [server]: Array<{ pause: ServerPause }> = await this.dataSource.query(
+      `SELECT CASE WHEN writes_paused_at IS NOT NULL THEN 'writes' WHEN auth_failed_at IS NOT NULL THEN 'credentials' END AS pause FROM api_servers WHERE organization_id = $1`,
       [organizationId],
     );
-    return callers.map(() => server?.paused === true);
+    return callers.map(() => server?.pause ?? null);
   });
 
   constructor(
@@ -48,7 +54,7 @@ export class ServerAuthPauseService {
    * way are handed back to wait, so a wrong password costs one item, not a batch.
    */
   async credentialsRejected(organizationId: string, message: string, pauseMs = this.config.PEMS_AUTH_PAUSE_MS): Promise<boolean> {
-    this.looks.set(organizationId, { paused: true, at: performance.now() });
+    this.looks.set(organizationId, { pause: 'credentials', at: performance.now() });
     const rows = await returningRows<{ newly: boolean }>(
       this.dataSource,
       `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
@@ -64,17 +70,17 @@ export class ServerAuthPauseService {
   }
 
   /**
-   * Whether the organization's server takes no writes now, as seen at most
-   * CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS ago: paused for rejected credentials, or by an admin (the
-   * caller tells which apart when it matters). The send's last look before it leaves.
+   * What holds the organization's server's sends now, as seen at most
+   * CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS ago: an admin's pause of its writes, rejected credentials,
+   * or nothing (null). The send's last look before it leaves; one statement answers both.
    */
-  async isPaused(organizationId: string): Promise<boolean> {
+  async pauseHolding(organizationId: string): Promise<ServerPause> {
     const asked = performance.now();
     const last = this.looks.get(organizationId);
-    if (last && asked - last.at <= CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS) return last.paused;
-    const paused = await this.lookups.call(organizationId, undefined);
-    if ((this.looks.get(organizationId)?.at ?? -Infinity) < asked) this.looks.set(organizationId, { paused, at: asked });
-    return paused;
+    if (last && asked - last.at <= CREDENTIALS_PAUSE_LOOK_MAX_AGE_MS) return last.pause;
+    const pause = await this.lookups.call(organizationId, undefined);
+    if ((this.looks.get(organizationId)?.at ?? -Infinity) < asked) this.looks.set(organizationId, { pause, at: asked });
+    return pause;
   }
 
   /** New credentials were stored (in the caller's transaction): a pause for rejected ones ends. */
@@ -112,7 +118,7 @@ export class ServerAuthPauseService {
       [[...latest.keys()], [...latest.values()]],
     );
     for (const row of rows) {
-      this.looks.set(row.organization_id, { paused: false, at: performance.now() });
+      this.looks.set(row.organization_id, { pause: null, at: performance.now() });
       this.logger.log(`PEMS accepted the credentials of organization ${row.organization_id}'s server again; its writes resume`);
     }
   }

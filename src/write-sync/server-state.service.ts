@@ -43,7 +43,7 @@ export class ServerStateService {
     return {
       configured: true,
       name: server.name,
-      baseUrl: withoutUserInfo(server.baseUrl),
+      baseUrl: shownUrl(server.baseUrl),
       tenant: server.tenant,
       writeEnabled: server.writeEnabled,
       isActive: server.isActive,
@@ -57,15 +57,16 @@ export class ServerStateService {
   }
 }
 
-/** perm_Read sees this: a URL that carries a user or password (https://user:pass@host) never shows them. */
-function withoutUserInfo(baseUrl: string): string {
+/**
+ * perm_Read sees this: the scheme, host, port and path only. A user or password in the URL
+ * (https://user:pass@host) and a query string or fragment (where a key could be, ?api_key=…)
+ * never show.
+ */
+function shownUrl(baseUrl: string): string {
   try {
     const url = new URL(baseUrl);
-    if (!url.username && !url.password) return baseUrl;
-    url.username = '';
-    url.password = '';
-    return url.toString().replace(/\/+$/, '');
+    return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
   } catch {
-    return baseUrl;
+    return '(not a valid URL)';
   }
 }

@@ -97,14 +97,6 @@ export class ServerWritesPauseService {
     return { at: row.at, by: row.user_id ? { id: row.user_id, username: row.username! } : null, reason: row.reason ?? '' };
   }
 
-  /** Whether the organization's server's writes are paused now (read afresh). */
-  async isPaused(organizationId: string): Promise<boolean> {
-    const [row]: Array<{ paused: boolean }> = await this.dataSource.query('SELECT writes_paused_at IS NOT NULL AS paused FROM api_servers WHERE organization_id = $1', [
-      organizationId,
-    ]);
-    return row?.paused === true;
-  }
-
   private async assertServerExists(manager: { query: DataSource['query'] }, organizationId: string): Promise<void> {
     const [server]: unknown[] = await manager.query('SELECT 1 FROM api_servers WHERE organization_id = $1', [organizationId]);
     if (!server) throw new NotFoundAppException('API server');

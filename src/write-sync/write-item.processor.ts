@@ -10,8 +10,7 @@ import { PfaData } from '../validation/pfa-fields';
 import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 import { ClaimedItem } from '../write-queue/write-queue.service';
 import { MAX_RESENDS, RetryPolicy } from './retry-policy';
-import { ServerAuthPauseService } from './server-auth-pause.service';
-import { ServerWritesPauseService } from './server-writes-pause.service';
+import { ServerAuthPauseService, ServerPause } from './server-auth-pause.service';
 import { WriteConflictCheck, WriteVerdict } from './write-conflict-check';
 import { ItemOutcome, WriteOutcomes } from './write-outcomes';
 
@@ -19,7 +18,11 @@ import { ItemOutcome, WriteOutcomes } from './write-outcomes';
 type ItemToSend = Pick<ClaimedItem, 'item' | 'mirroredVersion'>;
 
 /** Thrown just before a send when the server was paused (rejected credentials, or an admin) during the rate-limit wait. */
-class ServerPausedError extends Error {}
+class ServerPausedError extends Error {
+  constructor(readonly pause: Exclude<ServerPause, null>) {
+    super(`the server's ${pause === 'writes' ? 'writes are paused' : 'credentials were rejected'}`);
+  }
+}
 
 /** PEMS took the write, but the completion could not be written. */
 class CompletionNotRecorded extends Error {}
@@ -52,7 +55,6 @@ export class WriteItemProcessor {
     private readonly conflictCheck: WriteConflictCheck,
     private readonly outcomes: WriteOutcomes,
     private readonly authPause: ServerAuthPauseService,
-    private readonly writesPause: ServerWritesPauseService,
     private readonly events: SyncEventsService,
     private readonly metrics: SyncMetricsService,
   ) {}
@@ -94,7 +96,7 @@ export class WriteItemProcessor {
       return await this.attempt(claimed, found.connection, probe);
     } catch (error) {
       if (error instanceof ServerPausedError) {
-        return (await this.writesPause.isPaused(item.organizationId)) ? this.outcomes.waitForResume(item) : this.outcomes.waitForCredentials(item);
+        return error.pause === 'writes' ? this.outcomes.waitForResume(item) : this.outcomes.waitForCredentials(item);
       }
       if (error instanceof PemsApiError) return this.handlePemsFailure(item, found.connection, error);
       if (error instanceof CompletionNotRecorded) {
@@ -199,6 +201,7 @@ export class WriteItemProcessor {
 
   /** Once PEMS has refused a server's credentials, or an admin paused its writes, no further write is thrown at it until the pause ends. */
   private async assertNotPaused(organizationId: string): Promise<void> {
-    if (await this.authPause.isPaused(organizationId)) throw new ServerPausedError();
+    const pause = await this.authPause.pauseHolding(organizationId);
+    if (pause) throw new ServerPausedError(pause);
   }
 }

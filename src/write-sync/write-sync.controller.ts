@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { UserThrottlerGuard } from '../throttling/user-throttler.guard';
+import { Auth, AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { Audited } from '../common/audited.decorator';
 import { SyncStatusDto, SyncStatusQueryDto } from '../write-queue/dto/write-queue.dto';
@@ -35,8 +36,8 @@ export class WriteSyncController {
   @ApiConflictResponse({ description: 'The organization has no write-enabled PEMS API server' })
   @UseGuards(UserThrottlerGuard)
   @ApiTooManyRequestsResponse({ description: 'More than SYNC_REQUESTS_PER_MINUTE of these from the user in a minute; see Retry-After' })
-  queue(@Body() body: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
-    return this.writeSync.queueModifications(body);
+  queue(@Body() body: WriteSyncRequestDto, @Auth() auth: AuthContext): Promise<WriteSyncResponseDto> {
+    return this.writeSync.queueModifications(body, auth.user.id);
   }
 
   @Get('server-state')

@@ -29,9 +29,10 @@ export class WriteSyncService {
     private readonly rateLimiter: PemsRateLimiter,
   ) {}
 
-  async queueModifications(request: WriteSyncRequestDto): Promise<WriteSyncResponseDto> {
+  /** `callerId`: who asks; with `request.mine`, only their modifications are queued. */
+  async queueModifications(request: WriteSyncRequestDto, callerId: string): Promise<WriteSyncResponseDto> {
     const { server, connection } = await this.connections.forOrganization(request.organizationId, { forWriting: true });
-    const response = await this.queueInTransaction(request, server, connection);
+    const response = await this.queueInTransaction(request, callerId, server, connection);
     // Thousands of new pending rows leave the planner's statistics stale until autovacuum
     // analyzes the table; analyze it now. (The claim is planned to be safe on stale statistics
     // too: before it was, one claim took 42 s here, docs/performance.md.)
@@ -39,9 +40,9 @@ export class WriteSyncService {
     return response;
   }
 
-  private queueInTransaction(request: WriteSyncRequestDto, server: ApiServer, connection: PemsConnection): Promise<WriteSyncResponseDto> {
+  private queueInTransaction(request: WriteSyncRequestDto, callerId: string, server: ApiServer, connection: PemsConnection): Promise<WriteSyncResponseDto> {
     return this.dataSource.transaction(async (manager) => {
-      const modifications = await this.lockPending(manager, request);
+      const modifications = await this.lockPending(manager, request, callerId);
       if (modifications.length === 0) {
         return { success: true, jobId: null, queuedCount: 0, estimatedCompletionTime: new Date().toISOString() };
       }
@@ -70,11 +71,12 @@ export class WriteSyncService {
    * modifications are locked: one already queued may be being claimed right now, and its claim
    * must not wait for us while we wait for it (the live-item index).
    */
-  private async lockPending(manager: EntityManager, request: WriteSyncRequestDto): Promise<PfaModification[]> {
+  private async lockPending(manager: EntityManager, request: WriteSyncRequestDto, callerId: string): Promise<PfaModification[]> {
     const repository = manager.getRepository(PfaModification);
+    const whose = request.mine ? { userId: callerId } : {};
     const wanted = request.modificationIds
-      ? await repository.find({ select: { id: true, recordId: true, status: true }, where: { id: In(request.modificationIds), organizationId: request.organizationId } })
-      : await repository.find({ select: { id: true, recordId: true, status: true }, where: { organizationId: request.organizationId, status: 'pending' } });
+      ? await repository.find({ select: { id: true, recordId: true, status: true }, where: { id: In(request.modificationIds), organizationId: request.organizationId, ...whose } })
+      : await repository.find({ select: { id: true, recordId: true, status: true }, where: { organizationId: request.organizationId, status: 'pending', ...whose } });
     if (request.modificationIds) {
       const acceptable = new Set(wanted.filter((modification) => ['pending', 'queued'].includes(modification.status)).map((modification) => modification.id));
       const unknown = request.modificationIds.filter((id) => !acceptable.has(id));

@@ -234,8 +234,8 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'post',
     route: '/api/pems/write-sync',
     access: needs('perm_Sync', 'body'),
-    body: (context) => ({ organizationId: context.organization.id, modificationIds: [context.modification.id], priority: 7 }),
-    optional: ['modificationIds', 'priority'],
+    body: (context) => ({ organizationId: context.organization.id, modificationIds: [context.modification.id], priority: 7, mine: false }),
+    optional: ['modificationIds', 'priority', 'mine'],
     allowed: 200,
   },
   {

@@ -2,15 +2,15 @@ import * as Tooltip from '@radix-ui/react-tooltip';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Redirect, Route, Switch } from 'wouter';
 import { ApiError } from './api/client';
-import { Loading } from './components/feedback';
+import { Loading } from './ui/feedback';
 import { LiveUpdates } from './live/live-updates';
-import { AuditPage } from './pages/AuditPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { LoginPage } from './pages/LoginPage';
-import { MyEditsPage } from './pages/MyEditsPage';
-import { QueuePage } from './pages/QueuePage';
-import { RecordDetailPage } from './pages/RecordDetailPage';
-import { RecordsPage } from './pages/RecordsPage';
+import { AuditPage } from './audit/AuditPage';
+import { DashboardPage } from './sync/DashboardPage';
+import { LoginPage } from './session/LoginPage';
+import { MyEditsPage } from './records/MyEditsPage';
+import { QueuePage } from './queue/QueuePage';
+import { RecordDetailPage } from './records/RecordDetailPage';
+import { RecordsPage } from './records/RecordsPage';
 import { SessionProvider } from './session/session';
 
 export function createQueryClient(): QueryClient {

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 export class WriteSyncRequestDto {
   @IsUUID()
@@ -12,6 +12,14 @@ export class WriteSyncRequestDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   modificationIds?: string[];
+
+  /**
+   * true: only the caller's own modifications (all their pending ones without `modificationIds`;
+   * listed ids of someone else's are refused like unknown ones). The console's "My edits" sends with it.
+   */
+  @IsOptional()
+  @IsBoolean()
+  mine?: boolean;
 
   /** 0..10, higher first; 5 when left out. */
   @IsOptional()

@@ -93,7 +93,8 @@ export async function waitForSyncState(scope: Locator, state: keyof typeof SYNC_
     `the sync indicator to say ${state}`,
     async () => {
       const shown = await syncIndicator(scope);
-      return shown.state === state && shown.text === SYNC_STATE_TEXT[state];
+      // The badge's text is its word, then (visually hidden, for screen readers) the time and the error.
+      return shown.state === state && shown.text.startsWith(SYNC_STATE_TEXT[state]);
     },
     timeoutMs,
   );

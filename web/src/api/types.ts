@@ -158,14 +158,14 @@ export interface ServerState {
   sentLastMinute: number | null;
   usedPerSecondNow: number | null;
   credentialsPaused: { since: string | null; until: string | null; message: string | null } | null;
-  writesPaused: { at: string; by: { id: string; username: string } | null; reason: string | null } | null;
+  writesPaused: { at: string; by: { id: string; username: string } | null; reason: string } | null;
   retryAfterUntil: string | null;
 }
 
 export interface AuditEntry {
   id: string;
   at: string;
-  user: { id: string | null; username: string | null } | null;
+  user: { id: string | null; username: string };
   organizationId: string | null;
   action: string;
   target: string | null;

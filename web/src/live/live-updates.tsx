@@ -1,14 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
+import { refreshQueries } from '../api/refresh';
+import { queueKeys } from '../queue/queries';
+import { modificationKeys, recordKeys } from '../records/queries';
 import { useSession } from '../session/session';
+import { syncKeys } from '../sync/queries';
 import { EventStream, type StreamState } from './event-stream';
 
 /** Sync events come in bursts (a backlog drains at 10 a second): the pages fetch again at most this often. */
 const REFRESH_GATHER_MS = 1_000;
 
-/** The queries every sync event may change; the user's identity and the audit list are not among them. */
-const SYNC_QUERY_ROOTS = ['records', 'record', 'modifications', 'queue', 'queue-item', 'sync-status', 'timeline', 'server-state'];
+/** The queries a sync event may change; the user's identity and the audit list are not among them. */
+const SYNC_AFFECTED = [recordKeys.all, modificationKeys.all, queueKeys.all, syncKeys.all];
 
 const LiveStateContext = createContext<StreamState>('connecting');
 
@@ -30,7 +34,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
-        void queryClient.invalidateQueries({ predicate: (query) => SYNC_QUERY_ROOTS.includes(String(query.queryKey[0])) });
+        refreshQueries(queryClient, ...SYNC_AFFECTED);
       }, REFRESH_GATHER_MS);
     };
     const stream = new EventStream({

@@ -18,6 +18,13 @@ describe('SseParser', () => {
     ]);
   });
 
+  it('reads a CRLF split between two chunks as one line end', () => {
+    const parser = new SseParser();
+    expect(parser.push('event: sync.failed\r')).toEqual([]);
+    expect(parser.push('\ndata: {}\r')).toEqual([]);
+    expect(parser.push('\n\r\n')).toEqual([{ type: 'sync.failed', data: '{}' }]);
+  });
+
   it('does not carry an event type over to the next event', () => {
     const parser = new SseParser();
     expect(parser.push('event: keep-alive\n\ndata: {}\n\n')).toEqual([{ type: 'message', data: '{}' }]);

@@ -1,5 +1,5 @@
 import type { TimelineMinute } from '../api/types';
-import { formatTime } from './format';
+import { formatTime } from '../ui/format';
 
 const WIDTH = 720;
 const HEIGHT = 200;

@@ -3,12 +3,13 @@ import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api/client';
 import type { Page, PfaRecord } from '../api/types';
-import { AppShell } from '../AppShell';
-import { ErrorNotice, Loading, Pager } from '../components/feedback';
-import { formatValue } from '../components/format';
-import { SyncBadge, indicatorState } from '../components/SyncBadge';
-import { useUrlState } from '../components/url-state';
+import { AppShell } from '../ui/AppShell';
+import { ErrorNotice, Loading, Pager } from '../ui/feedback';
+import { formatValue } from '../ui/format';
+import { SyncBadge, indicatorState } from '../ui/SyncBadge';
+import { useUrlState } from '../ui/url-state';
 import { useSession } from '../session/session';
+import { recordKeys } from './queries';
 
 const PAGE_SIZE = 50;
 
@@ -39,7 +40,7 @@ export function RecordsPage() {
   }, [searchText, view.q, setView]);
 
   const records = useQuery({
-    queryKey: ['records', organization.organizationId, view.q, view.sort, view.order, page],
+    queryKey: recordKeys.list(organization.organizationId, { q: view.q, sort: view.sort, order: view.order, page }),
     queryFn: ({ signal }) =>
       api.get<Page<PfaRecord>>(
         '/pfa',
@@ -128,6 +129,7 @@ export function RecordsPage() {
               </tbody>
             </table>
           </div>
+          <p className="hint">Sorting uses the values PEMS holds; the table shows them with unsynced edits applied.</p>
           {records.data.items.length === 0 && <p>{view.q ? `No record matches “${view.q}”.` : 'No records yet: a read sync brings them from PEMS.'}</p>}
           <Pager label="Records" page={page} pageSize={PAGE_SIZE} total={records.data.total} onPage={(next) => setView({ page: String(next) })} />
         </>

@@ -1,9 +1,12 @@
-import { useEffect, type ReactNode } from 'react';
-import { Link, useRoute } from 'wouter';
-import { useLiveState } from './live/live-updates';
-import { useSession } from './session/session';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Link, useLocation, useRoute } from 'wouter';
+import { useLiveState } from '../live/live-updates';
+import { useSession } from '../session/session';
 
 const LIVE_TEXT = { connecting: 'Connecting live updates…', live: 'Live', paused: 'Live updates paused (tab hidden)', reconnecting: 'Reconnecting live updates…' } as const;
+
+/** The path the last page was shown at: a page shown at another path is a navigation. */
+let shownPath: string | null = null;
 
 function NavLink({ href, children }: { href: string; children: ReactNode }) {
   const [active] = useRoute(`${href}/*?`);
@@ -18,10 +21,19 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
 export function AppShell({ title, children }: { title: string; children: ReactNode }) {
   const { me, organization, chooseOrganization, can, signOut } = useSession();
   const live = useLiveState();
+  const [path] = useLocation();
+  const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
     document.title = `${title} · pems-sync`;
   }, [title]);
+
+  // After a navigation inside the console, the focus goes to the new page's content (as a page
+  // load would put it at the top), so that a keyboard or screen reader user starts there.
+  useEffect(() => {
+    if (shownPath !== null && shownPath !== path) mainRef.current?.focus();
+    shownPath = path;
+  }, [path]);
 
   return (
     <>
@@ -59,7 +71,7 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
         <NavLink href="/queue">Queue</NavLink>
         {can('perm_Admin') && <NavLink href="/audit">Audit</NavLink>}
       </nav>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={mainRef}>
         <h1>{title}</h1>
         {children}
       </main>

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { ApiError, api } from '../api/client';
 import type { LoginAnswer } from '../api/types';
-import { takeReturnPath } from '../session/session';
+import { takeReturnPath } from './session';
 
 export function LoginPage() {
   const [, navigate] = useLocation();

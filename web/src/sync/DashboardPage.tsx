@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { ServerState, SyncStatus, TimelineMinute } from '../api/types';
-import { AppShell } from '../AppShell';
-import { ErrorNotice, Loading } from '../components/feedback';
-import { formatDateTime, formatDuration } from '../components/format';
-import { MinuteChart } from '../components/MinuteChart';
+import { AppShell } from '../ui/AppShell';
+import { ErrorNotice, Loading } from '../ui/feedback';
+import { formatDateTime, formatDuration } from '../ui/format';
+import { MinuteChart } from './MinuteChart';
 import { useSession } from '../session/session';
+import { syncKeys } from './queries';
 
 /** Besides the live events, the figures are fetched again this often (time moves the 24-hour windows on). */
 const REFRESH_MS = 30_000;
@@ -23,7 +24,7 @@ function Figure({ term, value }: { term: string; value: string }) {
 }
 
 export function ServerStateView({ state }: { state: ServerState }) {
-  if (!state.configured) return <p>This organization has no PEMS server configured: an administrator sets one up (PUT /api/admin/organizations/:id/api-server).</p>;
+  if (!state.configured) return <p>This organization has no PEMS server yet: edits can be made, but nothing is sent until an administrator sets one up.</p>;
   const used = state.usedPerSecondNow ?? 0;
   const limit = state.rateLimitPerSecond ?? 0;
   return (
@@ -47,7 +48,7 @@ export function ServerStateView({ state }: { state: ServerState }) {
         term="Write pause"
         value={
           state.writesPaused
-            ? `Paused by ${state.writesPaused.by?.username ?? 'an administrator'} at ${formatDateTime(state.writesPaused.at)}: ${state.writesPaused.reason ?? 'no reason given'}`
+            ? `Paused by ${state.writesPaused.by?.username ?? 'a user since deleted'} at ${formatDateTime(state.writesPaused.at)}: ${state.writesPaused.reason}`
             : 'Not paused'
         }
       />
@@ -60,17 +61,17 @@ export function DashboardPage() {
   const { organization } = useSession();
   const organizationId = organization.organizationId;
   const status = useQuery({
-    queryKey: ['sync-status', organizationId],
+    queryKey: syncKeys.status(organizationId),
     queryFn: ({ signal }) => api.get<SyncStatus>('/pems/sync-status', { organizationId }, signal),
     refetchInterval: REFRESH_MS,
   });
   const timeline = useQuery({
-    queryKey: ['timeline', organizationId],
+    queryKey: syncKeys.timeline(organizationId),
     queryFn: ({ signal }) => api.get<{ minutes: TimelineMinute[] }>('/pems/sync-status/timeline', { organizationId, minutes: 60 }, signal),
     refetchInterval: REFRESH_MS,
   });
   const server = useQuery({
-    queryKey: ['server-state', organizationId],
+    queryKey: syncKeys.server(organizationId),
     queryFn: ({ signal }) => api.get<ServerState>('/pems/server-state', { organizationId }, signal),
     refetchInterval: REFRESH_MS,
   });

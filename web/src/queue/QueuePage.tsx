@@ -1,13 +1,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { refreshQueries } from '../api/refresh';
 import type { BatchAnswer, Page, QueueItem } from '../api/types';
-import { AppShell } from '../AppShell';
-import { ErrorNotice, Loading, Pager, errorText, reasonId } from '../components/feedback';
-import { describeChanges, formatDateTime } from '../components/format';
-import { Modal } from '../components/Modal';
-import { useUrlState } from '../components/url-state';
+import { AppShell } from '../ui/AppShell';
+import { ErrorNotice, Loading, Pager, errorText, reasonId } from '../ui/feedback';
+import { describeChanges, formatDateTime } from '../ui/format';
+import { Modal } from '../ui/Modal';
+import { useUrlState } from '../ui/url-state';
+import { modificationKeys, recordKeys } from '../records/queries';
 import { useSession } from '../session/session';
+import { syncKeys } from '../sync/queries';
+import { queueKeys } from './queries';
 import { QueueItemDialog } from './QueueItemDialog';
 import { WritePauseControl } from './WritePauseControl';
 
@@ -46,7 +50,7 @@ export function QueuePage() {
 
   const filter = { status: view.status || undefined, from: localToIso(view.from), to: localToIso(view.to), pfaId: view.pfaId.trim() || undefined };
   const items = useQuery({
-    queryKey: ['queue', organizationId, filter, page],
+    queryKey: queueKeys.list(organizationId, filter, page),
     queryFn: ({ signal }) => api.get<Page<QueueItem>>('/pems/write-queue', { organizationId, ...filter, page, pageSize: PAGE_SIZE }, signal),
     placeholderData: keepPreviousData,
   });
@@ -61,9 +65,7 @@ export function QueuePage() {
       setResult(batchResult(request, answer));
       setSelected(new Set());
       setConfirming(null);
-      void queryClient.invalidateQueries({
-        predicate: (query) => ['queue', 'queue-item', 'sync-status', 'records', 'record', 'modifications'].includes(String(query.queryKey[0])),
-      });
+      refreshQueries(queryClient, queueKeys.all, syncKeys.all, recordKeys.all, modificationKeys.all);
     },
     onError: (error) => {
       setResult(null);
@@ -73,7 +75,21 @@ export function QueuePage() {
   });
 
   const syncBlocked = !can('perm_Sync') ? 'You need the Sync permission in this organization to retry or cancel items.' : null;
+  // "All matching" with a status filter that excludes what the action works on would do nothing: say so instead.
+  const retryMatchingBlocked = syncBlocked ?? (view.status && view.status !== 'failed' ? 'Only failed items can be retried: set the status filter to failed or any.' : null);
+  const cancelMatchingBlocked = syncBlocked ?? (view.status && view.status !== 'pending' ? 'Only pending items can be cancelled: set the status filter to pending or any.' : null);
+  const [pfaIdText, setPfaIdText] = useState(view.pfaId);
   const list = items.data?.items ?? [];
+
+  // The PFA ID filter applies when typing pauses, not at every key.
+  useEffect(() => {
+    if (pfaIdText === view.pfaId) return;
+    const timer = setTimeout(() => {
+      setSelected(new Set());
+      setView({ pfaId: pfaIdText, page: '1' });
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [pfaIdText, view.pfaId, setView]);
 
   function setFilter(changes: Partial<typeof view>) {
     setSelected(new Set());
@@ -119,7 +135,7 @@ export function QueuePage() {
         </div>
         <div className="field">
           <label htmlFor="queue-pfa">PFA ID</label>
-          <input id="queue-pfa" value={view.pfaId} onChange={(event) => setFilter({ pfaId: event.target.value })} />
+          <input id="queue-pfa" value={pfaIdText} onChange={(event) => setPfaIdText(event.target.value)} />
         </div>
       </form>
       <div className="toolbar">
@@ -133,8 +149,8 @@ export function QueuePage() {
         </button>
         <button
           type="button"
-          disabled={syncBlocked !== null || batch.isPending}
-          aria-describedby={syncBlocked ? reasonId('sync') : undefined}
+          disabled={retryMatchingBlocked !== null || batch.isPending}
+          aria-describedby={syncBlocked ? reasonId('sync') : retryMatchingBlocked ? reasonId('retry-matching') : undefined}
           onClick={(event) => {
             matchingButtonRef.current = event.currentTarget;
             setConfirming({ action: 'retry', scope: 'matching' });
@@ -152,8 +168,8 @@ export function QueuePage() {
         </button>
         <button
           type="button"
-          disabled={syncBlocked !== null || batch.isPending}
-          aria-describedby={syncBlocked ? reasonId('sync') : undefined}
+          disabled={cancelMatchingBlocked !== null || batch.isPending}
+          aria-describedby={syncBlocked ? reasonId('sync') : cancelMatchingBlocked ? reasonId('cancel-matching') : undefined}
           onClick={(event) => {
             matchingButtonRef.current = event.currentTarget;
             setConfirming({ action: 'cancel', scope: 'matching' });
@@ -161,11 +177,27 @@ export function QueuePage() {
         >
           Cancel all matching
         </button>
-        {syncBlocked && (
+        {syncBlocked ? (
           <span id={reasonId('sync')} className="hint">
             {syncBlocked}
           </span>
+        ) : (
+          <>
+            {retryMatchingBlocked && (
+              <span id={reasonId('retry-matching')} className="hint">
+                {retryMatchingBlocked}
+              </span>
+            )}
+            {cancelMatchingBlocked && (
+              <span id={reasonId('cancel-matching')} className="hint">
+                {cancelMatchingBlocked}
+              </span>
+            )}
+          </>
         )}
+        <span className="hint" aria-live="polite">
+          {selected.size > 0 ? `${selected.size} selected` : ''}
+        </span>
       </div>
       <p role="status" className="result">
         {batch.isPending ? 'Working…' : (result ?? '')}
@@ -229,7 +261,17 @@ export function QueuePage() {
             </table>
           </div>
           {list.length === 0 && <p>No queue item matches.</p>}
-          <Pager label="Queue" page={page} pageSize={PAGE_SIZE} total={items.data.total} onPage={(next) => setView({ page: String(next) })} />
+          <Pager
+            label="Queue"
+            page={page}
+            pageSize={PAGE_SIZE}
+            total={items.data.total}
+            onPage={(next) => {
+              // A selection is of the rows on screen: another page starts a new one.
+              setSelected(new Set());
+              setView({ page: String(next) });
+            }}
+          />
         </>
       )}
       <QueueItemDialog itemId={opened?.id ?? null} pfaId={opened?.pfaId ?? ''} onClose={() => setOpened(null)} returnFocus={openerRef} />

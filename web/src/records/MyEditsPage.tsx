@@ -1,14 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { ApiError, api } from '../api/client';
+import { refreshQueries } from '../api/refresh';
+import { queueKeys } from '../queue/queries';
+import { syncKeys } from '../sync/queries';
 import type { Modification, Page, WriteSyncAnswer } from '../api/types';
-import { AppShell } from '../AppShell';
-import { ErrorNotice, Loading, Pager, reasonId } from '../components/feedback';
-import { describeChanges, formatDateTime } from '../components/format';
-import { ModificationStatus } from '../components/ModificationStatus';
-import { useUrlState } from '../components/url-state';
+import { AppShell } from '../ui/AppShell';
+import { ErrorNotice, Loading, Pager, reasonId } from '../ui/feedback';
+import { describeChanges, formatDateTime } from '../ui/format';
+import { ModificationStatus } from '../ui/ModificationStatus';
+import { useUrlState } from '../ui/url-state';
 import { useSession } from '../session/session';
+import { modificationKeys, recordKeys } from './queries';
 
 const PAGE_SIZE = 100;
 
@@ -34,21 +38,23 @@ export function MyEditsPage() {
   const [failure, setFailure] = useState<string | null>(null);
 
   const edits = useQuery({
-    queryKey: ['modifications', organization.organizationId, 'mine-unsynced', page],
+    queryKey: modificationKeys.myUnsynced(organization.organizationId, page),
     queryFn: ({ signal }) =>
       api.get<Page<Modification>>('/pfa/modifications', { organizationId: organization.organizationId, mine: true, unsynced: true, page, pageSize: PAGE_SIZE }, signal),
   });
 
-  const refresh = () => queryClient.invalidateQueries({ predicate: (query) => ['records', 'record', 'modifications', 'queue', 'sync-status'].includes(String(query.queryKey[0])) });
+  const resultRef = useRef<HTMLParagraphElement>(null);
+  const refresh = () => refreshQueries(queryClient, recordKeys.all, modificationKeys.all, queueKeys.all, syncKeys.all);
 
   const send = useMutation({
+    // mine: "all" means all of this user's drafts, on every page, never a colleague's.
     mutationFn: (modificationIds: string[] | undefined) =>
-      api.post<WriteSyncAnswer>('/pems/write-sync', { organizationId: organization.organizationId, ...(modificationIds ? { modificationIds } : {}) }),
+      api.post<WriteSyncAnswer>('/pems/write-sync', { organizationId: organization.organizationId, mine: true, ...(modificationIds ? { modificationIds } : {}) }),
     onSuccess: (answer) => {
       setFailure(null);
       setResult(sendResult(answer));
       setSelected(new Set());
-      void refresh();
+      refresh();
     },
     onError: (error) => {
       setResult(null);
@@ -62,7 +68,9 @@ export function MyEditsPage() {
       setFailure(null);
       setResult(`Discarded the edit of ${modification.pfaId}.`);
       setSelected((previous) => new Set([...previous].filter((id) => id !== modification.id)));
-      void refresh();
+      refresh();
+      // The row and its button are gone: the focus goes to the message that says what happened.
+      resultRef.current?.focus();
     },
     onError: (error) => {
       setResult(null);
@@ -117,7 +125,7 @@ export function MyEditsPage() {
           </span>
         )}
       </div>
-      <p role="status" className="result">
+      <p role="status" className="result" ref={resultRef} tabIndex={-1}>
         {send.isPending ? 'Sending…' : (result ?? '')}
       </p>
       {failure && (

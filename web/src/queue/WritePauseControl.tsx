@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
+import { refreshQueries } from '../api/refresh';
 import type { ServerState } from '../api/types';
-import { errorText } from '../components/feedback';
-import { formatDateTime } from '../components/format';
-import { Modal } from '../components/Modal';
 import { useSession } from '../session/session';
+import { syncKeys } from '../sync/queries';
+import { errorText } from '../ui/feedback';
+import { formatDateTime } from '../ui/format';
+import { Modal } from '../ui/Modal';
 
 /** Pause writes to the organization's PEMS server for a maintenance window at PEMS, and resume them (perm_Admin). */
 export function WritePauseControl() {
@@ -14,47 +16,57 @@ export function WritePauseControl() {
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  /** The control that must get the focus once the state it changed is shown (the other button replaces the one pressed). */
+  const focusNext = useRef<'pause' | 'resume' | null>(null);
   const pauseButton = useRef<HTMLButtonElement>(null);
-  const server = useQuery({ queryKey: ['server-state', organizationId], queryFn: ({ signal }) => api.get<ServerState>('/pems/server-state', { organizationId }, signal) });
+  const resumeButton = useRef<HTMLButtonElement>(null);
+  const server = useQuery({ queryKey: syncKeys.server(organizationId), queryFn: ({ signal }) => api.get<ServerState>('/pems/server-state', { organizationId }, signal) });
 
   const change = useMutation({
     mutationFn: (action: 'pause' | 'resume') => api.post(`/admin/organizations/${organizationId}/api-server/${action}`, action === 'pause' ? { reason: reason.trim() } : {}),
     onSuccess: (_answer, action) => {
-      setError(null);
+      setFailure(null);
       setAsking(false);
-      setDone(action === 'pause' ? 'Writes are paused: nothing is sent to PEMS until they are resumed.' : 'Writes resumed: the queue is being sent.');
-      void queryClient.invalidateQueries({ predicate: (query) => ['server-state', 'sync-status'].includes(String(query.queryKey[0])) });
+      focusNext.current = action === 'pause' ? 'resume' : 'pause';
+      refreshQueries(queryClient, syncKeys.all);
     },
-    onError: (caught) => setError(errorText(caught)),
+    onError: (caught) => setFailure(errorText(caught)),
   });
 
-  const state = server.data;
-  if (!state?.configured) return null;
-  const paused = state.writesPaused;
+  const paused = server.data?.writesPaused ?? null;
+  useEffect(() => {
+    if (focusNext.current === 'resume' && resumeButton.current) resumeButton.current.focus();
+    else if (focusNext.current === 'pause' && pauseButton.current) pauseButton.current.focus();
+    else return;
+    focusNext.current = null;
+  }, [paused]);
+
+  if (!server.data?.configured) return null;
   const admin = can('perm_Admin');
 
   function submit(event: FormEvent) {
     event.preventDefault();
     if (reason.trim() === '') {
-      setError('Say why writes are paused: the people watching the queue will read it.');
+      setReasonError('Say why writes are paused: the people watching the queue will read it.');
       return;
     }
+    setReasonError(null);
     change.mutate('pause');
   }
 
   return (
     <section aria-labelledby="pause-title" className="pause">
       <h2 id="pause-title">Writes to PEMS</h2>
-      <p>
+      <p role="status">
         {paused
-          ? `Paused by ${paused.by?.username ?? 'an administrator'} at ${formatDateTime(paused.at)}: ${paused.reason ?? 'no reason given'}`
+          ? `Paused by ${paused.by?.username ?? 'a user since deleted'} at ${formatDateTime(paused.at)}: ${paused.reason}`
           : 'Running: queued edits are sent as they are due.'}
       </p>
       {admin ? (
         paused ? (
-          <button type="button" onClick={() => change.mutate('resume')} disabled={change.isPending}>
+          <button ref={resumeButton} type="button" onClick={() => change.mutate('resume')} disabled={change.isPending}>
             Resume writes
           </button>
         ) : (
@@ -63,7 +75,8 @@ export function WritePauseControl() {
             type="button"
             onClick={() => {
               setReason('');
-              setError(null);
+              setReasonError(null);
+              setFailure(null);
               setAsking(true);
             }}
           >
@@ -73,10 +86,9 @@ export function WritePauseControl() {
       ) : (
         <p className="hint">Only an administrator of this organization can pause or resume writes.</p>
       )}
-      <p role="status">{done ?? ''}</p>
-      {error && !asking && (
+      {failure && !asking && (
         <p className="error" role="alert">
-          {error}
+          {`Nothing changed. ${failure}`}
         </p>
       )}
       <Modal
@@ -94,15 +106,20 @@ export function WritePauseControl() {
               value={reason}
               maxLength={500}
               onChange={(event) => setReason(event.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? 'pause-error' : undefined}
+              aria-invalid={reasonError ? true : undefined}
+              aria-describedby={reasonError ? 'pause-reason-error' : undefined}
             />
-            {error && (
-              <span id="pause-error" className="field-error">
-                {error}
+            {reasonError && (
+              <span id="pause-reason-error" className="field-error">
+                {reasonError}
               </span>
             )}
           </div>
+          {failure && (
+            <p className="error" role="alert">
+              {`Writes were not paused. ${failure}`}
+            </p>
+          )}
           <div className="actions">
             <button type="submit" className="primary" disabled={change.isPending}>
               Pause

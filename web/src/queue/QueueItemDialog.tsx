@@ -2,14 +2,15 @@ import { useQuery } from '@tanstack/react-query';
 import type { RefObject } from 'react';
 import { api } from '../api/client';
 import type { QueueItemDetail } from '../api/types';
-import { ErrorNotice, Loading } from '../components/feedback';
-import { describeChanges, formatDateTime } from '../components/format';
-import { Modal } from '../components/Modal';
+import { ErrorNotice, Loading } from '../ui/feedback';
+import { describeChanges, formatDateTime } from '../ui/format';
+import { Modal } from '../ui/Modal';
+import { queueKeys } from './queries';
 
 /** One queue item: what it sends, its attempts, its last error and status code, when it is due next. */
 export function QueueItemDialog({ itemId, pfaId, onClose, returnFocus }: { itemId: string | null; pfaId: string; onClose(): void; returnFocus: RefObject<HTMLElement | null> }) {
   const item = useQuery({
-    queryKey: ['queue-item', itemId],
+    queryKey: queueKeys.item(itemId ?? ''),
     queryFn: ({ signal }) => api.get<QueueItemDetail>(`/pems/write-queue/${itemId}`, undefined, signal),
     enabled: itemId !== null,
   });

@@ -1,9 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError, api } from '../api/client';
+import { refreshQueries } from '../api/refresh';
 import type { FieldError, Modification, PfaRecord } from '../api/types';
-import { errorText } from '../components/feedback';
-import { Modal } from '../components/Modal';
+import { errorText } from '../ui/feedback';
+import { Modal } from '../ui/Modal';
+import { modificationKeys, recordKeys } from './queries';
 
 type Kind = 'date' | 'number' | 'text' | 'boolean' | { options: string[] };
 
@@ -69,6 +71,9 @@ export function EditRecordDialog({
   returnFocus: RefObject<HTMLElement | null>;
 }) {
   const queryClient = useQueryClient();
+  // The record as it was when the dialog opened: the change is what the user typed against it,
+  // even if a live refresh brings newer values meanwhile (they are not sent back as "changes").
+  const [opened, setOpened] = useState<PfaRecord>(record);
   const [form, setForm] = useState<FormValues>(() => toForm(record));
   const [reason, setReason] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Record<string, FieldError[]>>({});
@@ -77,6 +82,7 @@ export function EditRecordDialog({
   // Each opening starts from the record as it is now.
   useEffect(() => {
     if (!open) return;
+    setOpened(record);
     setForm(toForm(record));
     setReason('');
     setFieldErrors({});
@@ -89,7 +95,7 @@ export function EditRecordDialog({
     mutationFn: (changes: Record<string, unknown>) => api.patch<Modification>(`/pfa/${record.id}`, { changes, ...(reason.trim() ? { changeReason: reason.trim() } : {}) }),
     onSuccess: (modification) => {
       onSaved(modification);
-      void queryClient.invalidateQueries({ predicate: (query) => ['records', 'record', 'modifications'].includes(String(query.queryKey[0])) });
+      refreshQueries(queryClient, recordKeys.all, modificationKeys.all);
     },
     onError: (error) => {
       if (error instanceof ApiError && error.errors.length > 0) {
@@ -116,7 +122,7 @@ export function EditRecordDialog({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const changes = changedValues(record, form);
+    const changes = changedValues(opened, form);
     if (Object.keys(changes).length === 0) {
       setFieldErrors({});
       setFormError('Nothing changed: change a value, or close.');

@@ -3,13 +3,14 @@ import { useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api/client';
 import type { HistoryEntry, PfaRecordDetail, PfaValues } from '../api/types';
-import { AppShell } from '../AppShell';
-import { ErrorNotice, Loading, reasonId } from '../components/feedback';
-import { describeChanges, fieldLabel, formatDateTime, formatValue, FIELD_LABELS } from '../components/format';
-import { ModificationStatus } from '../components/ModificationStatus';
-import { SyncBadge, indicatorState } from '../components/SyncBadge';
+import { AppShell } from '../ui/AppShell';
+import { ErrorNotice, Loading, reasonId } from '../ui/feedback';
+import { describeChanges, fieldLabel, formatDateTime, formatValue, FIELD_LABELS } from '../ui/format';
+import { ModificationStatus } from '../ui/ModificationStatus';
+import { SyncBadge, indicatorState } from '../ui/SyncBadge';
 import { useSession } from '../session/session';
 import { EditRecordDialog } from './EditRecordDialog';
+import { recordKeys } from './queries';
 
 /** What changed from one mirror snapshot to the next, as "Field: old → new". */
 export function historyChanges(entry: HistoryEntry, previous: HistoryEntry | undefined): string {
@@ -43,12 +44,11 @@ export function RecordDetailPage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
-  const record = useQuery({ queryKey: ['record', id], queryFn: ({ signal }) => api.get<PfaRecordDetail>(`/pfa/${id}`, undefined, signal) });
+  const record = useQuery({ queryKey: recordKeys.detail(id), queryFn: ({ signal }) => api.get<PfaRecordDetail>(`/pfa/${id}`, undefined, signal) });
 
   const data = record.data;
   const inOtherOrganization = data && data.organizationId !== organization.organizationId;
   const editBlocked = !can('perm_Edit') ? 'You need the Edit permission in this organization to edit records.' : data?.deletedInPemsAt ? 'PEMS no longer has this record.' : null;
-  const latest = data?.modifications[0];
 
   return (
     <AppShell title={data ? `Record ${data.pfaId}` : 'Record'}>
@@ -65,12 +65,7 @@ export function RecordDetailPage({ id }: { id: string }) {
               State
             </h2>
             <span>
-              Sync status:{' '}
-              <SyncBadge
-                state={indicatorState(data.syncState)}
-                at={data.syncState === 'synced' ? data.lastSyncedAt : (latest?.updatedAt ?? data.updatedAt)}
-                error={latest?.syncError}
-              />
+              Sync status: <SyncBadge state={indicatorState(data.syncState)} at={data.syncState === 'synced' ? data.lastSyncedAt : data.lastEditAt} error={data.lastEditError} />
             </span>
             <span>{`PEMS version ${data.version}`}</span>
             <span>{`Last synced ${formatDateTime(data.lastSyncedAt)}`}</span>
@@ -97,7 +92,7 @@ export function RecordDetailPage({ id }: { id: string }) {
               {saved ?? ''}
             </span>
           </section>
-          {latest?.syncError && latest.status === 'failed' && <p className="error">{`The last edit failed: ${latest.syncError}`}</p>}
+          {data.lastEditError && <p className="error">{`The last edit failed: ${data.lastEditError}`}</p>}
           <h2>Values</h2>
           <Values values={data.values} pemsValues={data.pemsValues} changedFields={data.changedFields} />
           <h2 id="modifications-title">Modifications</h2>

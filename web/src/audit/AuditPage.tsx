@@ -1,13 +1,31 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
 import type { AuditEntry, Page } from '../api/types';
-import { AppShell } from '../AppShell';
-import { ErrorNotice, Loading, Pager } from '../components/feedback';
-import { formatDateTime } from '../components/format';
-import { useUrlState } from '../components/url-state';
+import { AppShell } from '../ui/AppShell';
+import { ErrorNotice, Loading, Pager } from '../ui/feedback';
+import { formatDateTime } from '../ui/format';
+import { useUrlState } from '../ui/url-state';
 import { useSession } from '../session/session';
+import { auditKeys } from './queries';
 
 const PAGE_SIZE = 50;
+
+/** The actions the API records (GET /api/audit's `action`), as people would say them. */
+const ACTIONS: Record<string, string> = {
+  'pfa.edit': 'Edit a record',
+  'modification.discard': 'Discard an edit',
+  'write-sync.send': 'Send edits to PEMS',
+  'queue.retry': 'Retry queue items',
+  'queue.cancel': 'Cancel queue items',
+  'server.pause': 'Pause writes',
+  'server.resume': 'Resume writes',
+  'conflict.resolve': 'Resolve a conflict',
+  'read-sync.start': 'Read from PEMS',
+  'admin.api-server.update': 'Change the PEMS server',
+  'admin.organization.create': 'Create an organization',
+  'admin.user.create': 'Create a user',
+  'admin.member.update': "Change a member's permissions",
+};
 
 const describeDetail = (detail: Record<string, unknown> | null) =>
   detail
@@ -23,7 +41,7 @@ export function AuditPage() {
   const page = Math.max(1, Number.parseInt(view.page, 10) || 1);
   const admin = can('perm_Admin');
   const entries = useQuery({
-    queryKey: ['audit', organization.organizationId, view.action, page],
+    queryKey: auditKeys.list(organization.organizationId, view.action, page),
     queryFn: ({ signal }) =>
       api.get<Page<AuditEntry>>('/audit', { organizationId: organization.organizationId, action: view.action || undefined, page, pageSize: PAGE_SIZE }, signal),
     enabled: admin,
@@ -39,7 +57,14 @@ export function AuditPage() {
           <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter the audit log">
             <div className="field">
               <label htmlFor="audit-action">Action</label>
-              <input id="audit-action" value={view.action} onChange={(event) => setView({ action: event.target.value, page: '1' })} placeholder="e.g. queue.retry" />
+              <select id="audit-action" value={view.action} onChange={(event) => setView({ action: event.target.value, page: '1' })}>
+                <option value="">Any</option>
+                {Object.entries(ACTIONS).map(([action, label]) => (
+                  <option key={action} value={action}>
+                    {label}
+                  </option>
+                ))}
+              </select>
             </div>
           </form>
           {entries.isPending && <Loading what="Loading the audit log" />}
@@ -61,8 +86,8 @@ export function AuditPage() {
                     {entries.data.items.map((entry) => (
                       <tr key={entry.id}>
                         <td>{formatDateTime(entry.at)}</td>
-                        <td>{entry.user?.username ?? '—'}</td>
-                        <td>{entry.action}</td>
+                        <td>{entry.user.username}</td>
+                        <td>{ACTIONS[entry.action] ?? entry.action}</td>
                         <td>{entry.target ?? '—'}</td>
                         <td>{describeDetail(entry.detail)}</td>
                       </tr>
