@@ -5,6 +5,7 @@ import { ApiError } from './api/client';
 import { Loading } from './ui/feedback';
 import { LiveUpdates } from './live/live-updates';
 import { AuditPage } from './audit/AuditPage';
+import { ConflictsPage } from './conflicts/ConflictsPage';
 import { DashboardPage } from './sync/DashboardPage';
 import { LoginPage } from './session/LoginPage';
 import { MyEditsPage } from './records/MyEditsPage';
@@ -57,6 +58,7 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
                   <Route path="/my-edits" component={MyEditsPage} />
                   <Route path="/dashboard" component={DashboardPage} />
                   <Route path="/queue" component={QueuePage} />
+                  <Route path="/conflicts" component={ConflictsPage} />
                   <Route path="/audit" component={AuditPage} />
                   <Route component={NotFound} />
                 </Switch>

@@ -2,6 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import { refreshQueries } from '../api/refresh';
+import { conflictKeys } from '../conflicts/queries';
+import { notificationKeys } from '../notifications/queries';
 import { queueKeys } from '../queue/queries';
 import { modificationKeys, recordKeys } from '../records/queries';
 import { useSession } from '../session/session';
@@ -12,7 +14,7 @@ import { EventStream, type StreamState } from './event-stream';
 const REFRESH_GATHER_MS = 1_000;
 
 /** The queries a sync event may change; the user's identity and the audit list are not among them. */
-const SYNC_AFFECTED = [recordKeys.all, modificationKeys.all, queueKeys.all, syncKeys.all];
+const SYNC_AFFECTED = [recordKeys.all, modificationKeys.all, queueKeys.all, syncKeys.all, conflictKeys.all, notificationKeys.all];
 
 const LiveStateContext = createContext<StreamState>('connecting');
 

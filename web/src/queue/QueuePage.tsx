@@ -5,7 +5,7 @@ import { refreshQueries } from '../api/refresh';
 import type { BatchAnswer, Page, QueueItem } from '../api/types';
 import { AppShell } from '../ui/AppShell';
 import { ErrorNotice, Loading, Pager, errorText, reasonId } from '../ui/feedback';
-import { describeChanges, formatDateTime } from '../ui/format';
+import { describeChanges, formatDateTime, localToIso } from '../ui/format';
 import { Modal } from '../ui/Modal';
 import { useUrlState } from '../ui/url-state';
 import { modificationKeys, recordKeys } from '../records/queries';
@@ -17,13 +17,6 @@ import { WritePauseControl } from './WritePauseControl';
 
 const PAGE_SIZE = 50;
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
-
-/** A datetime-local input's value (local time, no zone) as an ISO instant; empty stays empty. */
-export function localToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 type Batch = { action: 'retry' | 'cancel'; scope: 'selected' | 'matching' };
 

@@ -5,25 +5,8 @@ import { refreshQueries } from '../api/refresh';
 import type { FieldError, Modification, PfaRecord } from '../api/types';
 import { errorText } from '../ui/feedback';
 import { Modal } from '../ui/Modal';
+import { EDITABLE_FIELDS, typedValue, type FieldKind } from '../ui/pfa-fields';
 import { modificationKeys, recordKeys } from './queries';
-
-type Kind = 'date' | 'number' | 'text' | 'boolean' | { options: string[] };
-
-/** The fields a modification may change (SPEC §5), in the order people read a record. */
-export const EDITABLE_FIELDS: Array<{ field: string; label: string; kind: Kind }> = [
-  { field: 'forecastStart', label: 'Forecast start', kind: 'date' },
-  { field: 'forecastEnd', label: 'Forecast end', kind: 'date' },
-  { field: 'monthlyRate', label: 'Monthly rate', kind: 'number' },
-  { field: 'purchasePrice', label: 'Purchase price', kind: 'number' },
-  { field: 'dor', label: 'DOR', kind: { options: ['BEO', 'PROJECT'] } },
-  { field: 'category', label: 'Category', kind: 'text' },
-  { field: 'class', label: 'Class', kind: 'text' },
-  { field: 'source', label: 'Source', kind: { options: ['Rental', 'Purchase'] } },
-  { field: 'manufacturer', label: 'Manufacturer', kind: 'text' },
-  { field: 'model', label: 'Model', kind: 'text' },
-  { field: 'isDiscontinued', label: 'Discontinued', kind: 'boolean' },
-  { field: 'isFundsTransferable', label: 'Funds transferable', kind: 'boolean' },
-];
 
 type FormValues = Record<string, string | boolean>;
 
@@ -42,11 +25,7 @@ export function changedValues(record: PfaRecord, form: FormValues): Record<strin
   const changes: Record<string, unknown> = {};
   for (const { field, kind } of EDITABLE_FIELDS) {
     if (form[field] === before[field]) continue;
-    const value = form[field];
-    if (kind === 'boolean') changes[field] = value;
-    else if (value === '') changes[field] = null;
-    else if (kind === 'number') changes[field] = Number.isFinite(Number(value)) ? Number(value) : value;
-    else changes[field] = value;
+    changes[field] = typedValue(kind, form[field]);
   }
   return changes;
 }
@@ -132,7 +111,7 @@ export function EditRecordDialog({
     save.mutate(changes);
   }
 
-  function input(field: string, label: string, kind: Kind) {
+  function input(field: string, label: string, kind: FieldKind) {
     const id = `edit-${field}`;
     const errors = fieldErrors[field] ?? [];
     const errorId = errors.length > 0 ? `${id}-error` : undefined;

@@ -11,6 +11,7 @@ import { SyncBadge, indicatorState } from '../ui/SyncBadge';
 import { useSession } from '../session/session';
 import { EditRecordDialog } from './EditRecordDialog';
 import { recordKeys } from './queries';
+import { RestoreVersionDialog } from './RestoreVersionDialog';
 
 /** What changed from one mirror snapshot to the next, as "Field: old → new". */
 export function historyChanges(entry: HistoryEntry, previous: HistoryEntry | undefined): string {
@@ -44,6 +45,8 @@ export function RecordDetailPage({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const [restoring, setRestoring] = useState<number | null>(null);
+  const restoreOpener = useRef<HTMLElement | null>(null);
   const record = useQuery({ queryKey: recordKeys.detail(id), queryFn: ({ signal }) => api.get<PfaRecordDetail>(`/pfa/${id}`, undefined, signal) });
 
   const data = record.data;
@@ -139,6 +142,9 @@ export function RecordDetailPage({ id }: { id: string }) {
                     <th scope="col">Seen</th>
                     <th scope="col">How</th>
                     <th scope="col">What changed</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -148,12 +154,37 @@ export function RecordDetailPage({ id }: { id: string }) {
                       <td>{formatDateTime(entry.createdAt)}</td>
                       <td>{HISTORY_SOURCES[entry.source] ?? entry.source}</td>
                       <td>{historyChanges(entry, data.history[index + 1])}</td>
+                      <td>
+                        <button
+                          type="button"
+                          aria-label={`Restore version ${entry.version}`}
+                          disabled={editBlocked !== null}
+                          aria-describedby={editBlocked ? reasonId('edit') : undefined}
+                          onClick={(event) => {
+                            restoreOpener.current = event.currentTarget;
+                            setSaved(null);
+                            setRestoring(entry.version);
+                          }}
+                        >
+                          Restore…
+                        </button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
           )}
+          <RestoreVersionDialog
+            recordId={data.id}
+            version={restoring}
+            onClose={() => setRestoring(null)}
+            returnFocus={restoreOpener}
+            onRestored={(_modification, version) => {
+              setRestoring(null);
+              setSaved(`Saved: a draft edit restores version ${version}; send it from My edits.`);
+            }}
+          />
           <EditRecordDialog
             record={data}
             open={editing}

@@ -14,7 +14,8 @@ export interface Session {
   signOut(): void;
 }
 
-const SessionContext = createContext<Session | null>(null);
+/** Exported for component tests, which give a page a session without signing in. */
+export const SessionContext = createContext<Session | null>(null);
 
 const RETURN_KEY = 'pems-sync.return-to';
 const organizationKey = (userId: string) => `pems-sync.organization.${userId}`;

@@ -1,6 +1,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation, useRoute } from 'wouter';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
+import type { ConflictList } from '../api/types';
+import { conflictKeys } from '../conflicts/queries';
 import { useLiveState } from '../live/live-updates';
+import { NotificationBell, NotificationToasts } from '../notifications/Notifications';
 import { useSession } from '../session/session';
 
 const LIVE_TEXT = { connecting: 'Connecting live updates…', live: 'Live', paused: 'Live updates paused (tab hidden)', reconnecting: 'Reconnecting live updates…' } as const;
@@ -21,6 +26,13 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
 export function AppShell({ title, children }: { title: string; children: ReactNode }) {
   const { me, organization, chooseOrganization, can, signOut } = useSession();
   const live = useLiveState();
+  // The count of unresolved conflicts, on every page (live events and a 30 s refresh keep it current).
+  const unresolved = useQuery({
+    queryKey: conflictKeys.unresolvedCount(organization.organizationId),
+    queryFn: ({ signal }) => api.get<ConflictList>('/pems/conflicts', { organizationId: organization.organizationId, status: 'unresolved', page: 1, pageSize: 1 }, signal),
+    refetchInterval: 30_000,
+    select: (list) => list.total,
+  });
   const [path] = useLocation();
   const mainRef = useRef<HTMLElement>(null);
 
@@ -59,6 +71,7 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
         <span className={`live live-${live}`} role="status">
           {LIVE_TEXT[live]}
         </span>
+        <NotificationBell />
         <span className="user">{me.username}</span>
         <button type="button" onClick={signOut}>
           Sign out
@@ -69,8 +82,10 @@ export function AppShell({ title, children }: { title: string; children: ReactNo
         <NavLink href="/my-edits">My edits</NavLink>
         <NavLink href="/dashboard">Dashboard</NavLink>
         <NavLink href="/queue">Queue</NavLink>
+        <NavLink href="/conflicts">{unresolved.data ? `Conflicts (${unresolved.data} unresolved)` : 'Conflicts'}</NavLink>
         {can('perm_Admin') && <NavLink href="/audit">Audit</NavLink>}
       </nav>
+      <NotificationToasts />
       <main id="main" tabIndex={-1} ref={mainRef}>
         <h1>{title}</h1>
         {children}

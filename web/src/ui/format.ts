@@ -61,3 +61,10 @@ export function describeChanges(changes: Record<string, unknown>): string {
     .map(([field, value]) => `${fieldLabel(field)}: ${formatValue(value)}`)
     .join(', ');
 }
+
+/** A datetime-local input's value (local time, no zone) as an ISO instant; empty stays empty. */
+export function localToIso(value: string): string | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
