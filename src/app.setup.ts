@@ -9,9 +9,26 @@ import { requestLogger } from './logging/request-logger';
 const API_PREFIX = 'api';
 
 /**
+ * Every `enum` of the document in alphabetical order. The Swagger plugin lists a union type's
+ * members (`status: ModificationStatus`) in the order TypeScript's checker happened to meet them,
+ * which changes with the files compiled before: the same code would serve a different document
+ * from one build (or test run) to the next, and the console's generated types would churn
+ * (test/openapi-types.e2e-spec.ts).
+ */
+function sortEnums(node: unknown): void {
+  if (typeof node !== 'object' || node === null) return;
+  for (const [key, value] of Object.entries(node)) {
+    // A copy: the array may be one the app itself reads (a list of states that @IsIn checks).
+    if (key === 'enum' && Array.isArray(value) && value.every((member) => typeof member === 'string')) (node as Record<string, unknown>)[key] = [...value].sort();
+    else sortEnums(value);
+  }
+}
+
+/**
  * The OpenAPI document (served at /api/docs-json). Operations without a bearer token say so
  * (`security: []`), and the server is this instance (a relative
- * URL): it passes Redocly's recommended rules (test/openapi-lint.e2e-spec.ts).
+ * URL): it passes Redocly's recommended rules (test/openapi-lint.e2e-spec.ts). Its enums are
+ * sorted (sortEnums), so the same code gives the same document.
  */
 function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -31,6 +48,7 @@ function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       operation.security = [];
     }
   }
+  sortEnums(document);
   return document;
 }
 
