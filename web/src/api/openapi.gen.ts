@@ -812,7 +812,6 @@ export interface components {
       page: number;
       pageSize: number;
     };
-    Object: Record<string, unknown>;
     OrganizationDto: {
       id: string;
       code: string;
@@ -1207,6 +1206,11 @@ export interface components {
       organizationId: string;
       /** @description Only these modifications (pending ones of the organization); all its pending ones when left out. */
       modificationIds?: string[];
+      /**
+       * @description true: only the caller's own modifications (all their pending ones without `modificationIds`;
+       *     listed ids of someone else's are refused like unknown ones). The console's "My edits" sends with it.
+       */
+      mine?: boolean;
       /** @description 0..10, higher first; 5 when left out. */
       priority?: number;
     };
@@ -1361,9 +1365,9 @@ export interface operations {
   };
   AdminController_getApiServerChanges: {
     parameters: {
-      query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+      query?: {
+        page?: number;
+        pageSize?: number;
       };
       header?: never;
       path: {
@@ -1586,8 +1590,8 @@ export interface operations {
   AuditController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
         organizationId: string;
         /** @description Only this action. */
         action?:
@@ -1708,8 +1712,8 @@ export interface operations {
   ConflictsController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
         organizationId: string;
         status?: 'resolved' | 'unresolved';
       };
@@ -1977,9 +1981,9 @@ export interface operations {
   WriteSyncController_timeline: {
     parameters: {
       query: {
-        organizationId: string;
         /** @description How many minutes, up to the current one (1..1440, default 60). */
-        minutes: components['schemas']['Object'];
+        minutes?: number;
+        organizationId: string;
       };
       header?: never;
       path?: never;
@@ -2014,9 +2018,9 @@ export interface operations {
   WriteQueueController_list: {
     parameters: {
       query: {
+        page?: number;
+        pageSize?: number;
         organizationId: string;
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
         status?: 'cancelled' | 'completed' | 'failed' | 'pending' | 'processing';
         /** @description Queued at or after this moment (createdAt, inclusive); an ISO-8601 date-time with its time zone. */
         from?: string;
@@ -2302,8 +2306,8 @@ export interface operations {
   PfaRecordsController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
         organizationId: string;
         /** @description Matches pfaId, category, class, manufacturer and model (case-insensitive, anywhere in the text). */
         search?: string;
@@ -2344,16 +2348,16 @@ export interface operations {
   PfaModificationsController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
+        /** @description `true`: only the caller's own modifications. */
+        mine?: boolean;
+        /** @description `true`: only those PEMS does not hold yet, or that need a person (pending, queued, syncing, conflict, failed). */
+        unsynced?: boolean;
         organizationId: string;
         status?: 'conflict' | 'discarded' | 'failed' | 'pending' | 'queued' | 'synced' | 'syncing';
         /** @description Only the modifications of this record. */
         recordId?: string;
-        /** @description `true`: only the caller's own modifications. */
-        mine: components['schemas']['Object'];
-        /** @description `true`: only those PEMS does not hold yet, or that need a person (pending, queued, syncing, conflict, failed). */
-        unsynced: components['schemas']['Object'];
       };
       header?: never;
       path?: never;
