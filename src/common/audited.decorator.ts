@@ -5,6 +5,7 @@ import type { Request } from 'express';
 /** Every action the audit records (GET /api/audit?action=): one per state-changing endpoint, or a family of them. */
 export const AUDIT_ACTIONS = [
   'pfa.edit',
+  'pfa.restore',
   'modification.discard',
   'write-sync.send',
   'queue.retry',
