@@ -33,8 +33,13 @@ import {
 } from './dto/conflict.dto';
 import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 
-/** Conflicts a bulk resolution works on at once, each in its own transaction (a few: the machine has few cores, and each waits mostly on PostgreSQL). */
-const BULK_CONCURRENCY = 4;
+/**
+ * Conflicts a bulk resolution works on at once, each in its own transaction and connection. A
+ * resolution is a dozen short round trips and a commit, mostly waiting on PostgreSQL: one at a
+ * time, 1,000 took 24 s on the 2-core machine; six at a time, 6-8 s (docs/performance.md). Six
+ * of the pool's ten connections leave room for the worker and other requests meanwhile.
+ */
+const BULK_CONCURRENCY = 6;
 
 /**
  * What resolving a conflict would do, judged by the resolution's rules (checkMergeInput, then
