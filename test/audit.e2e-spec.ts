@@ -92,7 +92,12 @@ describe('audit of actions (e2e)', () => {
       }
     }
     expect(found.filter((route) => !route.audited && !route.exempt)).toEqual([]);
-    expect(found.filter((route) => route.exempt).map((route) => route.route).sort()).toEqual([...EXEMPT_ROUTES].sort());
+    expect(
+      found
+        .filter((route) => route.exempt)
+        .map((route) => route.route)
+        .sort(),
+    ).toEqual([...EXEMPT_ROUTES].sort());
     expect(Object.fromEntries(found.filter((route) => route.audited).map((route) => [route.route, route.audited]))).toEqual(EXPECTED_ACTIONS);
     // Every action is used, and the catalogue's state-changing rows are the same routes.
     expect(new Set(Object.values(EXPECTED_ACTIONS))).toEqual(new Set(AUDIT_ACTIONS));
@@ -188,7 +193,13 @@ describe('audit of actions (e2e)', () => {
       expect.objectContaining({
         username: 'colleague',
         target: second,
-        detail: { recordId: secondRecord.id, version: secondRecord.version, modificationId: restored.body.id, changes: { model: secondRecord.data.model }, changeReason: 'Back as it was' },
+        detail: {
+          recordId: secondRecord.id,
+          version: secondRecord.version,
+          modificationId: restored.body.id,
+          changes: { model: secondRecord.data.model },
+          changeReason: 'Back as it was',
+        },
       }),
     ]);
     expect(byAction('modification.discard')).toEqual([expect.objectContaining({ target: first, detail: { modificationId: discarded } })]);

@@ -135,7 +135,9 @@ describe('conflicts and restore for the console (e2e)', () => {
 
   it('checks a merge with the rules resolve applies and changes nothing; resolve then does what the check said; 409 once resolved', async () => {
     const [rental] = await rentals(1);
-    const [made] = await makeConflicts([{ pfaId: rental.pfaId, ours: { monthlyRate: rental.monthlyRate + 500, model: 'Merged model' }, theirs: { monthlyRate: rental.monthlyRate + 900 } }]);
+    const [made] = await makeConflicts([
+      { pfaId: rental.pfaId, ours: { monthlyRate: rental.monthlyRate + 500, model: 'Merged model' }, theirs: { monthlyRate: rental.monthlyRate + 900 } },
+    ]);
     const queueRows = await h.queueRowCount();
 
     const negative = await check(made.conflictId, { resolution: 'merge', mergedData: { monthlyRate: -5 } }).expect(200);
@@ -147,7 +149,12 @@ describe('conflicts and restore for the console (e2e)', () => {
     const stray = await check(made.conflictId, { resolution: 'use_local', mergedData: {} }).expect(200);
     expect(stray.body).toEqual({ valid: false, errors: [expect.objectContaining({ field: 'mergedData', code: 'UNKNOWN_FIELD' })], appliedChanges: null });
     // The same body refused by resolve with the same errors.
-    const refused = await h.http().post(`/api/pems/conflicts/${made.conflictId}/resolve`).set(h.as()).send({ resolution: 'merge', mergedData: { monthlyRate: -5 } }).expect(400);
+    const refused = await h
+      .http()
+      .post(`/api/pems/conflicts/${made.conflictId}/resolve`)
+      .set(h.as())
+      .send({ resolution: 'merge', mergedData: { monthlyRate: -5 } })
+      .expect(400);
     expect(refused.body.errors).toEqual(negative.body.errors);
 
     expect((await check(made.conflictId, { resolution: 'use_pems' }).expect(200)).body).toEqual({ valid: true, errors: [], appliedChanges: null });
@@ -159,7 +166,12 @@ describe('conflicts and restore for the console (e2e)', () => {
     expect((await h.modification(made.modificationId)).status).toBe('conflict');
     expect(await h.queueRowCount()).toBe(queueRows);
 
-    const resolved = await h.http().post(`/api/pems/conflicts/${made.conflictId}/resolve`).set(h.as()).send({ resolution: 'merge', mergedData: { monthlyRate: merged } }).expect(200);
+    const resolved = await h
+      .http()
+      .post(`/api/pems/conflicts/${made.conflictId}/resolve`)
+      .set(h.as())
+      .send({ resolution: 'merge', mergedData: { monthlyRate: merged } })
+      .expect(200);
     expect(resolved.body.appliedChanges).toEqual(good.body.appliedChanges);
     expect((await check(made.conflictId, { resolution: 'use_pems' }).expect(409)).body.code).toBe('CONFLICT_ALREADY_RESOLVED');
     await check(randomUUID(), { resolution: 'use_pems' }).expect(404);
@@ -172,7 +184,9 @@ describe('conflicts and restore for the console (e2e)', () => {
   it('resolves many at once, each on its own: resolved, already resolved (with who), invalid, not found; one audit entry per conflict resolved', async () => {
     const records = await rentals(5);
     const made = [
-      ...(await makeConflicts(records.slice(0, 4).map((record) => ({ pfaId: record.pfaId, ours: { model: `Ours ${record.pfaId}` }, theirs: { model: `Theirs ${record.pfaId}` } })))),
+      ...(await makeConflicts(
+        records.slice(0, 4).map((record) => ({ pfaId: record.pfaId, ours: { model: `Ours ${record.pfaId}` }, theirs: { model: `Theirs ${record.pfaId}` } })),
+      )),
       // Ours no longer fits PEMS's record: its new forecastStart is after our forecastEnd.
       ...(await makeConflicts([{ pfaId: records[4].pfaId, ours: { forecastEnd: '2030-01-31' }, theirs: { forecastStart: '2031-01-01', forecastEnd: '2031-12-31' } }], 'sending')),
     ];
@@ -185,7 +199,12 @@ describe('conflicts and restore for the console (e2e)', () => {
     await bulk({ resolution: 'use_pems' }).expect(400);
     await bulk({ conflictIds: Array.from({ length: 1001 }, () => randomUUID()), resolution: 'use_pems' }).expect(400);
     await bulk({ conflictIds: [made[0].conflictId], resolution: 'merge' }).expect(400);
-    await h.http().post('/api/pems/conflicts/resolve').set(h.as()).send({ organizationId: elsewhere.id, conflictIds: [made[0].conflictId], resolution: 'use_pems' }).expect(403);
+    await h
+      .http()
+      .post('/api/pems/conflicts/resolve')
+      .set(h.as())
+      .send({ organizationId: elsewhere.id, conflictIds: [made[0].conflictId], resolution: 'use_pems' })
+      .expect(403);
 
     const answer = await bulk({ conflictIds: [made[0].conflictId, made[1].conflictId, made[3].conflictId, made[4].conflictId, unknown], resolution: 'use_local' }).expect(200);
     const planner = { id: h.planner.user.id, username: 'planner' };
@@ -255,7 +274,12 @@ describe('conflicts and restore for the console (e2e)', () => {
         { field: 'monthlyRate', current: rental.monthlyRate + 250, restored: rental.monthlyRate },
       ],
     });
-    await h.http().get(`/api/pfa/${before.id}/restore-preview`).query({ version: before.version + 5 }).set(h.as()).expect(404);
+    await h
+      .http()
+      .get(`/api/pfa/${before.id}/restore-preview`)
+      .query({ version: before.version + 5 })
+      .set(h.as())
+      .expect(404);
     await h.http().post(`/api/pfa/${before.id}/restore`).set(h.as()).send({ version: before.version }).expect(400);
     await h.http().post(`/api/pfa/${before.id}/restore`).set(h.as()).send({ version: before.version, changeReason: '   ' }).expect(400);
     const reader = await h.fixtures.user('reader', [[h.rio, ['perm_Read']]]);

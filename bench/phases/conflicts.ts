@@ -92,7 +92,8 @@ export async function runConflicts(ctx: BenchContext, app: BenchApp, count = 100
     } = await db.query<{ after: number }>(`SELECT count(*)::int AS after FROM audit_log WHERE organization_id = $1 AND action = 'conflict.resolve'`, [principal.organizationId]);
     const run: BulkRun = { resolution, conflicts: count, postMs: round(postMs, 1), resolvedCount: answer.body.resolvedCount, auditEntries: after - before, resources };
     ctx.log(`  conflicts: ${run.resolvedCount} of ${count} resolved with ${resolution} by one POST in ${run.postMs} ms (${run.auditEntries} audit entries)`);
-    if (run.resolvedCount !== count) throw new Error(`Only ${run.resolvedCount} of ${count} conflicts were resolved: ${JSON.stringify(answer.body.results.find((result) => result.outcome !== 'resolved'))}`);
+    if (run.resolvedCount !== count)
+      throw new Error(`Only ${run.resolvedCount} of ${count} conflicts were resolved: ${JSON.stringify(answer.body.results.find((result) => result.outcome !== 'resolved'))}`);
     runs.push(run);
   }
   await removeConflicts(ctx);

@@ -36,8 +36,9 @@ import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 /**
  * Conflicts a bulk resolution works on at once, each in its own transaction and connection. A
  * resolution is a dozen short round trips and a commit, mostly waiting on PostgreSQL: one at a
- * time, 1,000 took 24 s on the 2-core machine; six at a time, 6-8 s (docs/performance.md). Six
- * of the pool's ten connections leave room for the worker and other requests meanwhile.
+ * time they queue behind each other's round trips and commits (four at a time, 1,000 took 24 s on
+ * the busy 2-core machine; six at a time, 6-8 s: docs/performance.md). Six of the pool's ten
+ * connections leave room for the worker and other requests meanwhile.
  */
 const BULK_CONCURRENCY = 6;
 
@@ -210,10 +211,10 @@ export class ConflictsService {
 
   /** The listed ids, in their order; those not of this organization are not_found (pfaId null), as if they did not exist. */
   private async listed(organizationId: string, ids: string[]) {
-    const found: Array<{ id: string; pfa_id: string }> = await this.dataSource.query(`SELECT id, pfa_id FROM pfa_sync_conflict WHERE id = ANY($1::uuid[]) AND organization_id = $2`, [
-      ids,
-      organizationId,
-    ]);
+    const found: Array<{ id: string; pfa_id: string }> = await this.dataSource.query(
+      `SELECT id, pfa_id FROM pfa_sync_conflict WHERE id = ANY($1::uuid[]) AND organization_id = $2`,
+      [ids, organizationId],
+    );
     const pfaIds = new Map(found.map((row) => [row.id, row.pfa_id]));
     return { targets: ids.map((conflictId) => ({ conflictId, pfaId: pfaIds.get(conflictId) ?? null })), remaining: 0 };
   }
@@ -254,7 +255,8 @@ export class ConflictsService {
     const record = await manager.getRepository(PfaRecord).findOneByOrFail({ organizationId: conflict.organizationId, pfaId: conflict.pfaId });
 
     const inputErrors = checkMergeInput(input, conflict, modification);
-    if (inputErrors.length > 0) return { conflict, modification, record, errors: inputErrors, message: input.resolution === 'merge' ? 'mergedData is invalid' : 'The request is invalid', toSend: null };
+    if (inputErrors.length > 0)
+      return { conflict, modification, record, errors: inputErrors, message: input.resolution === 'merge' ? 'mergedData is invalid' : 'The request is invalid', toSend: null };
     if (input.resolution === 'use_pems') return { conflict, modification, record, errors: [], message: '', toSend: null };
 
     const wanted: PfaChanges = input.resolution === 'merge' ? { ...modification.changes, ...input.mergedData } : { ...modification.changes };
