@@ -253,6 +253,22 @@ describe('conflicts and restore for the console (e2e)', () => {
     expect((await bulk({ filter: { status: 'resolved' }, resolution: 'use_pems' }).expect(200)).body).toEqual({ resolvedCount: 0, results: [], remaining: 0 });
   });
 
+  it("keeps a bulk resolution when its audit entries cannot be written (the entry's savepoint is rolled back, not the resolution)", async () => {
+    const [record] = await rentals(1);
+    const [made] = await makeConflicts([{ pfaId: record.pfaId, ours: { model: 'Ours' }, theirs: { model: 'Theirs' } }]);
+    await h.dataSource.query('ALTER TABLE audit_log ADD CONSTRAINT ck_test_refuse_all CHECK (false) NOT VALID');
+    try {
+      const answer = await bulk({ conflictIds: [made.conflictId], resolution: 'use_pems' }).expect(200);
+      expect(answer.body.resolvedCount).toBe(1);
+    } finally {
+      await h.dataSource.query('ALTER TABLE audit_log DROP CONSTRAINT ck_test_refuse_all');
+    }
+    expect(await h.dataSource.getRepository(PfaSyncConflict).findOneByOrFail({ id: made.conflictId })).toMatchObject({ status: 'resolved', resolution: 'use_pems' });
+    expect((await h.modification(made.modificationId)).status).toBe('synced');
+    const metrics = await h.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/pems_sync_audit_write_failures_total\{action="conflict.resolve"\} 1/);
+  });
+
   it('restores a version: the preview lists the editable fields that differ; the restore is an edit with a reason, validated like any', async () => {
     const [rental, other] = await rentals(2);
     const before = await h.recordOf(rental.pfaId);
