@@ -34,9 +34,8 @@ import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 
 /**
  * Conflicts a bulk resolution works on at once, each in its own transaction and connection. A
- * resolution is a dozen short round trips and a commit, mostly waiting on PostgreSQL: one at a
- * time they queue behind each other's round trips and commits (four at a time, 1,000 took 24 s on
- * the busy 2-core machine; six at a time, 6-8 s: docs/performance.md). Six of the pool's ten
+ * resolution is about fourteen short round trips, mostly waiting on PostgreSQL, so a few at once
+ * overlap their waits (docs/performance.md, "Bulk conflict resolution"). Six of the pool's ten
  * connections leave room for the worker and other requests meanwhile.
  */
 const BULK_CONCURRENCY = 6;
