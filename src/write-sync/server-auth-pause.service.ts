@@ -65,16 +65,21 @@ export class ServerAuthPauseService {
   async credentialsRejected(organizationId: string, message: string, pauseMs = this.config.PEMS_AUTH_PAUSE_MS): Promise<boolean> {
     this.looks.set(organizationId, { pause: 'credentials', at: performance.now() });
     const newly = await this.dataSource.transaction(async (manager) => {
-      const rows = await returningRows<{ newly: boolean }>(
-        manager,
-        `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
-         UPDATE api_servers SET auth_failed_at = coalesce(api_servers.auth_failed_at, now()), auth_failure_message = $2,
+      // Its own statement: it waits for a concurrent rejection to commit and then reads that
+      // one's pause. (Read inside the UPDATE, as a CTE, it was evaluated after the row was
+      // updated, with the statement's snapshot: two instances meeting the 401 at once both
+      // believed they had started the pause.)
+      const [server]: Array<{ auth_failed_at: Date | null }> = await manager.query(`SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE`, [
+        organizationId,
+      ]);
+      if (!server) return false;
+      await manager.query(
+        `UPDATE api_servers SET auth_failed_at = coalesce(auth_failed_at, now()), auth_failure_message = $2,
                 auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
-         WHERE organization_id = $1
-         RETURNING (SELECT auth_failed_at FROM previous) IS NULL AS newly`,
+         WHERE organization_id = $1`,
         [organizationId, message, pauseMs],
       );
-      if (rows[0]?.newly !== true) return false;
+      if (server.auth_failed_at !== null) return false;
       await this.notifications.credentialsRejected(manager, organizationId);
       await this.events.publish({ type: 'server.credentials-rejected', organizationId, detail: message }, manager);
       return true;
