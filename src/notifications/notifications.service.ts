@@ -88,16 +88,16 @@ export class NotificationsService {
   async conflictCreated(manager: EntityManager, conflict: NewConflictNotice): Promise<void> {
     const fields = clip(conflict.conflictFields.join(', '), MAX_REASON);
     await manager.query(
-      `WITH editor AS (SELECT id, username FROM users WHERE id = $5)
+      `WITH editor AS (SELECT id, username FROM users WHERE id = $5::uuid)
        INSERT INTO notifications (user_id, organization_id, kind, modification_id, conflict_id, record_id, pfa_id, text)
-       SELECT editor.id, $1, 'edit.conflict', $2, $3, $4, $6,
+       SELECT editor.id, $1::uuid, 'edit.conflict', $2::uuid, $3::uuid, $4::uuid, $6::varchar,
               left(format('Your edit of %s conflicts with a change in PEMS (%s).', $6::text, $7::text), ${MAX_TEXT})
        FROM editor
        UNION ALL
-       SELECT m.user_id, $1, 'conflict.created', $2, $3, $4, $6,
+       SELECT m.user_id, $1::uuid, 'conflict.created', $2::uuid, $3::uuid, $4::uuid, $6::varchar,
               left(format('%s''s edit of %s conflicts with a change in PEMS (%s).', coalesce((SELECT username FROM editor), 'A user'), $6::text, $7::text), ${MAX_TEXT})
        FROM user_organizations m JOIN users u ON u.id = m.user_id
-       WHERE m.organization_id = $1 AND (m.perm_sync OR u.is_superadmin) AND u.is_active AND m.user_id <> $5`,
+       WHERE m.organization_id = $1::uuid AND (m.perm_sync OR u.is_superadmin) AND u.is_active AND m.user_id <> $5::uuid`,
       [conflict.organizationId, conflict.modificationId, conflict.conflictId, conflict.recordId, conflict.editorId, conflict.pfaId, fields],
     );
   }
