@@ -7,9 +7,13 @@ import { TestUser } from './support/fixtures';
 import { SIM_CREDENTIALS, WriteSyncHarness, pfaIds, waitUntil } from './support/write-sync-harness';
 import { waitForModifications } from './support/write-sync-helpers';
 
+/**
+ * The state-changing routes deliberately not audited: signing in; checking a conflict's
+ * resolution (it changes nothing); marking one's own notifications read (no organization's data changes).
+ */
+const EXEMPT_ROUTES = ['POST /api/auth/login', 'POST /api/pems/conflicts/:conflictId/check', 'POST /api/notifications/read'];
+
 /** The action each state-changing endpoint is audited as (console-contract.md, A.7). */
-/** POSTs that change nothing, and why (login aside). */
-const EXEMPT_ROUTES = ['POST /api/auth/login', 'POST /api/pems/conflicts/:conflictId/check'];
 
 const EXPECTED_ACTIONS: Record<string, string> = {
   'PATCH /api/pfa/:id': 'pfa.edit',

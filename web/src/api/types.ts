@@ -49,81 +49,13 @@ export interface FieldError {
   message: string;
 }
 
-export type ConflictResolution = 'use_local' | 'use_pems' | 'merge';
+export type Conflict = WithValues<Schemas['ConflictDto'], 'localData' | 'pemsData' | 'baseData' | 'appliedChanges' | 'mergedData'>;
+export type ConflictResolution = NonNullable<Conflict['resolution']>;
+export type ConflictList = Omit<Schemas['ConflictListDto'], 'conflicts'> & { conflicts: Conflict[] };
+export type ResolveAnswer = WithValues<Schemas['ResolveConflictResponseDto'], 'appliedChanges'>;
+export type ResolutionCheck = Omit<Schemas['CheckResolutionResponseDto'], 'appliedChanges' | 'errors'> & { appliedChanges: PfaValues | null; errors: FieldError[] };
+export type BulkResolveAnswer = Schemas['BulkResolveConflictsResponseDto'];
+export type RestorePreview = Schemas['RestorePreviewDto'];
 
-export interface Conflict {
-  id: string;
-  pfaId: string;
-  recordId: string;
-  modificationId: string;
-  localVersion: number;
-  pemsVersion: number;
-  conflictFields: string[];
-  localData: PfaValues;
-  pemsData: PfaValues;
-  baseData: PfaValues;
-  /** Fields PEMS changed that the edit did not touch: shown as information. */
-  pemsOnlyChanges: Array<{ field: string; base: unknown; pems: unknown }>;
-  status: 'unresolved' | 'resolved';
-  createdAt: string;
-  modifiedBy: { username: string; email: string } | null;
-  resolution: ConflictResolution | null;
-  resolvedAt: string | null;
-  resolvedBy: { id: string; username: string } | null;
-  appliedChanges: PfaValues | null;
-  mergedData: PfaValues | null;
-}
-
-export interface ConflictList {
-  conflicts: Conflict[];
-  total: number;
-}
-
-export interface ResolveAnswer {
-  success: boolean;
-  conflictId: string;
-  resolvedAt: string;
-  appliedChanges: PfaValues | null;
-}
-
-export interface ResolutionCheck {
-  valid: boolean;
-  errors: FieldError[];
-  appliedChanges: PfaValues | null;
-}
-
-export interface BulkResolveAnswer {
-  resolvedCount: number;
-  results: Array<{
-    conflictId: string;
-    pfaId: string;
-    outcome: 'resolved' | 'already_resolved' | 'invalid' | 'not_found';
-    appliedChanges?: PfaValues | null;
-    errors?: FieldError[];
-  }>;
-}
-
-export interface RestorePreview {
-  recordId: string;
-  pfaId: string;
-  version: number;
-  seenAt: string;
-  changes: Array<{ field: string; current: unknown; restored: unknown }>;
-}
-
-export interface AppNotification {
-  id: string;
-  kind: string;
-  organizationId: string;
-  pfaId: string | null;
-  recordId: string | null;
-  modificationId: string | null;
-  conflictId: string | null;
-  text: string;
-  createdAt: string;
-  readAt: string | null;
-}
-
-export interface NotificationPage extends Page<AppNotification> {
-  unreadCount: number;
-}
+export type AppNotification = Schemas['NotificationDto'];
+export type NotificationPage = Schemas['NotificationPageDto'];
