@@ -1079,9 +1079,9 @@ export interface components {
     };
     PemsOnlyChangeDto: {
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      base: (string | number | boolean) | null;
+      base: (string | null) | number | boolean;
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      pems: (string | number | boolean) | null;
+      pems: (string | null) | number | boolean;
       field: string;
     };
     PermissionsDto: {
@@ -1338,9 +1338,9 @@ export interface components {
     };
     RestoreChangeDto: {
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      current: (string | number | boolean) | null;
+      current: (string | null) | number | boolean;
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      restored: (string | number | boolean) | null;
+      restored: (string | null) | number | boolean;
       field: string;
     };
     RestorePreviewDto: {
