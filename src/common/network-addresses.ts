@@ -6,6 +6,10 @@ import { BlockList, LookupFunction } from 'node:net';
  * metadata services live there), carrier-grade NAT, multicast, the unspecified address. The host
  * policies (PEMS_ALLOWED_HOSTS, WEBHOOK_ALLOWED_HOSTS) never let a name lead a call to one of these
  * (DNS rebinding) unless an address or network of their list covers it.
+ *
+ * IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are read as their IPv4 address (isPublicAddress), not
+ * listed as a range: node's BlockList matches every IPv4 address against a ::ffff:0:0/96 rule, which
+ * would make every public IPv4 address non-public.
  */
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
@@ -30,7 +34,6 @@ for (const [network, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
   ['64:ff9b::', 96],
-  ['::ffff:0:0', 96],
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
