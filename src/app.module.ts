@@ -25,6 +25,7 @@ import { WriteSyncModule } from './write-sync/write-sync.module';
 import { PfaModule } from './pfa/pfa.module';
 import { UsersModule } from './users/users.module';
 import { ValidationModule } from './validation/validation.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -48,6 +49,7 @@ import { ValidationModule } from './validation/validation.module';
     HealthModule,
     DemoModule,
     AuditModule,
+    WebhooksModule,
     ConsoleModule.register(),
   ],
   providers: [

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'admin.organization.create',
   'admin.user.create',
   'admin.member.update',
+  'admin.webhook.update',
+  'admin.webhook.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
