@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { returningRows } from '../database/returning-rows';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
 import { PfaChanges } from '../validation/pfa-fields';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 import { ConflictResolution, PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 
 export interface NewConflict {
@@ -29,10 +30,13 @@ export interface ConflictResolutionRecord {
  * The only writer of `pfa_sync_conflict`: a conflict is recorded `unresolved` (in the
  * transaction that fails its queue item and puts its modification in `conflict`:
  * WriteQueueService.fail) and resolved once (`unresolved` → `resolved`), inside the caller's
- * transaction.
+ * transaction. A new conflict queues the organization's conflict.created webhook delivery in that
+ * same transaction.
  */
 @Injectable()
 export class ConflictStore {
+  constructor(private readonly webhooks: WebhookDeliveries) {}
+
   async record(manager: EntityManager, conflict: NewConflict): Promise<PfaSyncConflict> {
     const saved = await manager.getRepository(PfaSyncConflict).save(
       manager.getRepository(PfaSyncConflict).create({
@@ -49,6 +53,11 @@ export class ConflictStore {
         status: 'unresolved',
       }),
     );
+    await this.webhooks.enqueue(manager, {
+      organizationId: saved.organizationId,
+      event: 'conflict.created',
+      data: { conflictId: saved.id, modificationId: saved.modificationId, queueItemId: conflict.queueItemId, pfaId: saved.pfaId, conflictFields: saved.conflictFields },
+    });
     return saved;
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PfaModule } from '../pfa/pfa.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
+import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { ConflictDetectionService } from './conflict-detection.service';
 import { ConflictStore } from './conflict-store';
@@ -8,7 +9,7 @@ import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 
 @Module({
-  imports: [PfaModule, WriteQueueModule, SyncEventsModule],
+  imports: [PfaModule, WriteQueueModule, SyncEventsModule, WebhookDeliveriesModule],
   controllers: [ConflictsController],
   providers: [ConflictDetectionService, ConflictStore, ConflictsService],
   exports: [ConflictDetectionService, ConflictStore],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { ApiServerChangeFollower } from './api-server-change.follower';
 import { ServerAuthPauseService } from './server-auth-pause.service';
@@ -10,7 +11,7 @@ import { ServerAuthPauseService } from './server-auth-pause.service';
  * no worker, ends a pause on new credentials as the app does.
  */
 @Module({
-  imports: [OrganizationsModule, WriteQueueModule],
+  imports: [OrganizationsModule, WriteQueueModule, WebhookDeliveriesModule],
   providers: [ServerAuthPauseService, ApiServerChangeFollower],
   exports: [ServerAuthPauseService],
 })

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { GroupedCalls } from '../common/grouped-calls';
 import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /**
  * How long one look at a server's pause for rejected credentials (not a tenant's Retry-After
@@ -46,25 +47,32 @@ export class ServerAuthPauseService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly webhooks: WebhookDeliveries,
   ) {}
 
   /**
    * Pauses (or, for a failed probe, pauses again) the server. Answers true when this call
    * started the pause: only the write that did so fails; writes that were already on their
-   * way are handed back to wait, so a wrong password costs one item, not a batch.
+   * way are handed back to wait, so a wrong password costs one item, not a batch. A pause that
+   * starts queues the organization's credentials.rejected webhook delivery, in its transaction
+   * (a probe that fails again does not: the pause goes on).
    */
   async credentialsRejected(organizationId: string, message: string, pauseMs = this.config.PEMS_AUTH_PAUSE_MS): Promise<boolean> {
     this.looks.set(organizationId, { pause: 'credentials', at: performance.now() });
-    const rows = await returningRows<{ newly: boolean }>(
-      this.dataSource,
-      `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
-       UPDATE api_servers SET auth_failed_at = coalesce(api_servers.auth_failed_at, now()), auth_failure_message = $2,
-              auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
-       WHERE organization_id = $1
-       RETURNING (SELECT auth_failed_at FROM previous) IS NULL AS newly`,
-      [organizationId, message, pauseMs],
-    );
-    const newly = rows[0]?.newly === true;
+    const newly = await this.dataSource.transaction(async (manager) => {
+      const rows = await returningRows<{ id: string; newly: boolean }>(
+        manager,
+        `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
+         UPDATE api_servers SET auth_failed_at = coalesce(api_servers.auth_failed_at, now()), auth_failure_message = $2,
+                auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
+         WHERE organization_id = $1
+         RETURNING id, (SELECT auth_failed_at FROM previous) IS NULL AS newly`,
+        [organizationId, message, pauseMs],
+      );
+      if (rows[0]?.newly !== true) return false;
+      await this.webhooks.enqueue(manager, { organizationId, event: 'credentials.rejected', data: { apiServerId: rows[0].id, error: message } });
+      return true;
+    });
     if (newly) this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${pauseMs} ms`);
     return newly;
   }

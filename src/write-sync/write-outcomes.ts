@@ -8,6 +8,7 @@ import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 import { WriteQueueService } from '../write-queue/write-queue.service';
 import { AppConfig } from '../config/app-config';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 import { RetryPolicy } from './retry-policy';
 import { WriteVerdict } from './write-conflict-check';
 import { WriteCompletionBatcher } from './write-completion.batcher';
@@ -35,6 +36,7 @@ export class WriteOutcomes {
     private readonly conflicts: ConflictStore,
     private readonly events: SyncEventsService,
     private readonly metrics: SyncMetricsService,
+    private readonly webhooks: WebhookDeliveries,
   ) {}
 
   /** Item completed, modification synced and, when PEMS answered with the record, the mirror moved on: one transaction, shared with other completions. */
@@ -84,7 +86,7 @@ export class WriteOutcomes {
     return 'conflict';
   }
 
-  /** The item and its modification fail with `reason`. */
+  /** The item and its modification fail with `reason`; the organization's sync.failed webhook delivery is queued in the same transaction. */
   async failed(item: PfaWriteQueueItem, reason: string, statusCode: number | null): Promise<ItemOutcome> {
     const done = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.fail(manager, item, { reason, statusCode, modification: 'fail' }))) return false;
@@ -92,6 +94,11 @@ export class WriteOutcomes {
         { type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason },
         manager,
       );
+      await this.webhooks.enqueue(manager, {
+        organizationId: item.organizationId,
+        event: 'sync.failed',
+        data: { modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, error: reason, statusCode },
+      });
       return true;
     });
     if (done) this.metrics.sends.inc({ outcome: 'failed' });

@@ -19,9 +19,21 @@ import { WriteSyncHealthIndicator } from './write-sync.health';
 import { WriteSyncService } from './write-sync.service';
 import { WriteSyncWorker } from './write-sync.worker';
 import { WritesPauseModule } from './writes-pause.module';
+import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
 
 @Module({
-  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WritesPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
+  imports: [
+    TerminusModule,
+    MetricsModule,
+    SyncEventsModule,
+    CredentialsPauseModule,
+    WritesPauseModule,
+    WriteQueueModule,
+    ConflictModule,
+    PemsModule,
+    PfaModule,
+    WebhookDeliveriesModule,
+  ],
   controllers: [WriteSyncController],
   providers: [
     WriteSyncService,

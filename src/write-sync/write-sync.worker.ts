@@ -12,6 +12,7 @@ import { WriteItemProcessor } from './write-item.processor';
 import { ItemOutcome } from './write-outcomes';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 import { ClaimShares, ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /** An item in flight: by lease token, since the same item may be in flight twice (taken back from a stalled attempt and claimed again). */
 interface InFlightItem {
@@ -121,6 +122,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     private readonly authPause: ServerAuthPauseService,
     private readonly listener: PgListenerService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly webhookDeliveries: WebhookDeliveries,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -383,7 +385,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Retention, at most hourly: finished items older than PEMS_WRITE_SYNC_RETENTION_DAYS go
-   * (0 keeps them), and so do sync-status's per-minute counts older than two days.
+   * (0 keeps them), and so do webhook deliveries of that age (whatever their status) and
+   * sync-status's per-minute counts older than two days.
    */
   private async purgeOldItems(): Promise<void> {
     if (Date.now() - this.lastPurgeAt < RETENTION_EVERY_MS) return;
@@ -393,6 +396,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (days === 0) return;
     const purged = await this.queue.purgeFinished(days);
     if (purged > 0) this.logger.log(`Deleted ${purged} completed or cancelled queue item(s) older than ${days} days`);
+    const deliveries = await this.webhookDeliveries.purgeOlderThan(days);
+    if (deliveries > 0) this.logger.log(`Deleted ${deliveries} webhook deliveries older than ${days} days`);
   }
 
   /** The places for items in flight of each PEMS tenant of the write-enabled servers: about one second of its sends, between 2 and 64. */
