@@ -1,5 +1,4 @@
 import { BlockList, isIP } from 'node:net';
-import { mappedIpv4 } from '../common/network-addresses';
 
 /** PEMS_ALLOWED_HOSTS, read: host names, `*.domain` wildcards, addresses and networks (CIDR). */
 export interface AllowedHosts {
@@ -46,6 +45,6 @@ export function listsHost(hosts: AllowedHosts, host: string): boolean {
 /** Whether an address or network of the list covers `address` (an IPv4-mapped IPv6 address counts as its IPv4 address). */
 export function listsAddress(hosts: AllowedHosts, address: string, family: number): boolean {
   if (hosts.addresses.check(address, family === 6 ? 'ipv6' : 'ipv4')) return true;
-  const mapped = family === 6 ? mappedIpv4(address) : undefined;
+  const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
   return mapped !== undefined && hosts.addresses.check(mapped, 'ipv4');
 }
