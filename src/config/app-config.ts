@@ -127,7 +127,7 @@ export class AppConfig {
   @Max(24 * 60 * 60 * 1000)
   PEMS_WRITE_SYNC_LEASE_MS = 60000;
 
-  /** Completed and cancelled queue items older than this are deleted (failed ones are kept); 0 keeps everything. */
+  /** Completed and cancelled queue items older than this are deleted (failed ones are kept), and webhook deliveries of any status; 0 keeps everything. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
