@@ -98,7 +98,7 @@ export class WriteItemProcessor {
       if (error instanceof ServerPausedError) {
         return error.pause === 'writes' ? this.outcomes.waitForResume(item) : this.outcomes.waitForCredentials(item);
       }
-      if (error instanceof PemsApiError) return this.handlePemsFailure(item, found.connection, error);
+      if (error instanceof PemsApiError) return this.handlePemsFailure(item, found.connection, error, probe);
       if (error instanceof CompletionNotRecorded) {
         // PEMS has the write; only our record of it failed. The next attempt finds it applied (a 409, then the
         // read-back) and completes: not a failed attempt, so it costs no retry.
@@ -181,13 +181,15 @@ export class WriteItemProcessor {
     }
   }
 
-  private async handlePemsFailure(item: PfaWriteQueueItem, connection: PemsConnection, error: PemsApiError): Promise<ItemOutcome> {
+  /** `probe`: the one item sent to find out whether a credentials pause may end. */
+  private async handlePemsFailure(item: PfaWriteQueueItem, connection: PemsConnection, error: PemsApiError, probe: boolean): Promise<ItemOutcome> {
     const judged = RetryPolicy.judgePemsFailure(error.kind, error.retryAfterMs);
     switch (judged.verdict) {
       case 'credentials_rejected':
         this.metrics.sends.inc({ outcome: 'credentials_rejected' });
-        // Only the write that started the pause fails; writes already on their way wait for it to end.
-        if (!(await this.authPause.credentialsRejected(item.organizationId, error.message))) return this.outcomes.waitForCredentials(item);
+        // Only the write that started the pause fails, or the probe that PEMS refused again (it pauses the server again);
+        // writes already on their way wait for the pause to end.
+        if (!(await this.authPause.credentialsRejected(item.organizationId, error.message)) && !probe) return this.outcomes.waitForCredentials(item);
         return this.outcomes.failed(item, `CREDENTIALS_REJECTED: ${error.message}`, error.status);
       case 'wait_for_tenant':
         return this.outcomes.waitWithoutRetry(item, judged.delayMs, error.message);
