@@ -63,6 +63,13 @@ export const AUDIT_ENTRIES: Record<AuditAction, (call: AuditedCall) => AuditFact
       detail: { recordId: params.id, modificationId: modification.id, changes: body.changes, changeReason: body.changeReason ?? null },
     };
   },
+  'pfa.restore': ({ params, body, answer }) => {
+    const modification = asObject(answer);
+    return {
+      target: text(modification.pfaId),
+      detail: { recordId: params.id, version: body.version, modificationId: modification.id, changes: modification.changes, changeReason: body.changeReason },
+    };
+  },
   'modification.discard': ({ params, answer }) => ({ target: text(asObject(answer).pfaId), detail: { modificationId: params.id } }),
   'write-sync.send': ({ body, answer }) => ({ target: text(asObject(answer).jobId), detail: { ...requestFields(body), ...counts(answer) } }),
   'queue.retry': ({ body, answer }) => ({ target: null, detail: { ...requestFields(body), ...counts(answer) } }),

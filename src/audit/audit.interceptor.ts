@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { Reflector } from '@nestjs/core';
 import { Observable, concatMap } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/auth-context';
-import { AUDITED_KEY, AuditAction, AuditedRequest } from '../common/audited.decorator';
+import { AUDITED_KEY, AUDIT_PER_ITEM_KEY, AuditAction, AuditedRequest } from '../common/audited.decorator';
 import { AUDIT_ENTRIES, withoutSecrets } from './audit-entries';
 import { AuditLogService } from './audit-log.service';
 
@@ -22,6 +22,7 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const action = this.reflector.get<AuditAction | undefined>(AUDITED_KEY, context.getHandler());
     if (!action || context.getType() !== 'http') return next.handle();
+    if (this.reflector.get<boolean | undefined>(AUDIT_PER_ITEM_KEY, context.getHandler())) return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest & AuthenticatedRequest>();
     return next.handle().pipe(
       concatMap(async (answer: unknown) => {

@@ -12,5 +12,7 @@ import { AuditLogEntry } from './entities/audit-log-entry.entity';
   imports: [TypeOrmModule.forFeature([AuditLogEntry]), MetricsModule],
   controllers: [AuditController],
   providers: [AuditLogService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  // For the endpoints that keep one entry per item (a bulk resolution): their services write them.
+  exports: [AuditLogService],
 })
 export class AuditModule {}

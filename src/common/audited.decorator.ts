@@ -5,6 +5,7 @@ import type { Request } from 'express';
 /** Every action the audit records (GET /api/audit?action=): one per state-changing endpoint, or a family of them. */
 export const AUDIT_ACTIONS = [
   'pfa.edit',
+  'pfa.restore',
   'modification.discard',
   'write-sync.send',
   'queue.retry',
@@ -22,6 +23,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDITED_KEY = 'pems-sync:audited';
 export const AUDIT_EXEMPT_KEY = 'pems-sync:audit-exempt';
+export const AUDIT_PER_ITEM_KEY = 'pems-sync:audit-per-item';
 
 /**
  * The endpoint changes state: each call that succeeds (2xx) is kept in the audit as `action`,
@@ -29,8 +31,12 @@ export const AUDIT_EXEMPT_KEY = 'pems-sync:audit-exempt';
  * takes from the request and the answer (never a secret). Recorded by the audit's interceptor
  * after the handler answered; documented in OpenAPI as `x-audit-action`.
  */
-export function Audited(action: AuditAction): MethodDecorator {
-  return applyDecorators(SetMetadata(AUDITED_KEY, action), ApiExtension('x-audit-action', action));
+export function Audited(action: AuditAction, options: { perItem?: boolean } = {}): MethodDecorator {
+  const decorators = [SetMetadata(AUDITED_KEY, action), ApiExtension('x-audit-action', action)];
+  // `perItem`: a call that acts on many items (a bulk resolution) keeps one entry per item, written
+  // by its service with AuditLogService as each item's change commits; the interceptor adds none.
+  if (options.perItem) decorators.push(SetMetadata(AUDIT_PER_ITEM_KEY, true), ApiExtension('x-audit-entries', 'one per item'));
+  return applyDecorators(...decorators);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
@@ -8,7 +9,7 @@ import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 
 @Module({
-  imports: [PfaModule, WriteQueueModule, SyncEventsModule],
+  imports: [PfaModule, WriteQueueModule, SyncEventsModule, AuditModule],
   controllers: [ConflictsController],
   providers: [ConflictDetectionService, ConflictStore, ConflictsService],
   exports: [ConflictDetectionService, ConflictStore],

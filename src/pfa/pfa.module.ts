@@ -11,11 +11,12 @@ import { PfaMirrorService } from './pfa-mirror.service';
 import { PfaModificationsService } from './pfa-modifications.service';
 import { PfaRecordsController } from './pfa-records.controller';
 import { PfaRecordsService } from './pfa-records.service';
+import { PfaRestoreService } from './pfa-restore.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PfaRecord, PfaRecordHistory, PfaModification]), ValidationModule],
   controllers: [PfaModificationsController, PfaRecordsController],
-  providers: [PfaRecordsService, PfaModificationsService, PfaMirrorService, ModificationStates, PfaChangeCheck],
+  providers: [PfaRecordsService, PfaModificationsService, PfaRestoreService, PfaMirrorService, ModificationStates, PfaChangeCheck],
   exports: [PfaRecordsService, PfaMirrorService, ModificationStates, PfaChangeCheck, TypeOrmModule],
 })
 export class PfaModule {}

@@ -129,6 +129,23 @@ export const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'get',
+    route: '/api/pfa/:id/restore-preview',
+    access: needs('perm_Read', 'resource'),
+    params: (context) => ({ id: context.record.id }),
+    // The record's only version (fixtures.record's): its forecastEnd and model have unsynced edits since.
+    query: (context) => ({ version: context.record.version }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pfa/:id/restore',
+    access: needs('perm_Edit', 'resource'),
+    params: (context) => ({ id: context.record.id }),
+    body: (context) => ({ version: context.record.version, changeReason: 'Back to the plan we agreed' }),
+    allowed: 201,
+  },
+  {
+    method: 'get',
     route: '/api/pfa/modifications',
     access: needs('perm_Read', 'query'),
     query: (context) => ({ organizationId: context.organization.id, status: 'pending', recordId: context.record.id, mine: 'true', unsynced: 'true', page: 1, pageSize: 20 }),
@@ -260,6 +277,30 @@ export const ENDPOINTS: Endpoint[] = [
     access: needs('perm_Read', 'query'),
     query: (context) => ({ organizationId: context.organization.id, status: 'unresolved', page: 1, pageSize: 20 }),
     optional: ['status', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/pems/conflicts/:conflictId',
+    access: needs('perm_Read', 'resource'),
+    params: (context) => ({ conflictId: context.conflict.id }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/conflicts/:conflictId/check',
+    access: needs('perm_Sync', 'resource'),
+    params: (context) => ({ conflictId: context.conflict.id }),
+    // Not a merge: the values of mergedData are what this endpoint judges (answered 200 with valid false), not a malformed request.
+    body: () => ({ resolution: 'use_local' }),
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/pems/conflicts/resolve',
+    access: needs('perm_Sync', 'body'),
+    // The other form, `filter`, cannot be given with conflictIds.
+    body: (context) => ({ organizationId: context.organization.id, conflictIds: [context.conflict.id], resolution: 'use_pems' }),
     allowed: 200,
   },
   {
