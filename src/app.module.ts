@@ -16,6 +16,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { ConflictModule } from './conflicts/conflict.module';
 import { ConsoleModule } from './console/console.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PemsModule } from './pems/pems.module';
 import { ReadSyncModule } from './read-sync/read-sync.module';
 import { SyncEventsModule } from './sync-events/sync-events.module';
@@ -48,6 +49,7 @@ import { ValidationModule } from './validation/validation.module';
     HealthModule,
     DemoModule,
     AuditModule,
+    NotificationsModule,
     ConsoleModule.register(),
   ],
   providers: [

@@ -3,6 +3,7 @@ import { LoginFailure } from './auth/entities/login-failure.entity';
 import { UserOrganization } from './auth/entities/user-organization.entity';
 import { User } from './auth/entities/user.entity';
 import { PfaSyncConflict } from './conflicts/entities/pfa-sync-conflict.entity';
+import { Notification } from './notifications/entities/notification.entity';
 import { ApiServerChange } from './organizations/entities/api-server-change.entity';
 import { ApiServer } from './organizations/entities/api-server.entity';
 import { Organization } from './organizations/entities/organization.entity';
@@ -29,4 +30,5 @@ export const ENTITIES = [
   LoginFailure,
   RequestThrottle,
   AuditLogEntry,
+  Notification,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { returningRows } from '../database/returning-rows';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
 import { PfaChanges } from '../validation/pfa-fields';
 import { ConflictResolution, PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
@@ -33,6 +34,9 @@ export interface ConflictResolutionRecord {
  */
 @Injectable()
 export class ConflictStore {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  /** Records the conflict, and tells its editor and the members who resolve conflicts (NotificationsService), in the caller's transaction. */
   async record(manager: EntityManager, conflict: NewConflict): Promise<PfaSyncConflict> {
     const saved = await manager.getRepository(PfaSyncConflict).save(
       manager.getRepository(PfaSyncConflict).create({
@@ -49,6 +53,15 @@ export class ConflictStore {
         status: 'unresolved',
       }),
     );
+    await this.notifications.conflictCreated(manager, {
+      conflictId: saved.id,
+      organizationId: saved.organizationId,
+      modificationId: saved.modificationId,
+      recordId: conflict.modification.recordId,
+      pfaId: saved.pfaId,
+      editorId: conflict.modification.userId,
+      conflictFields: saved.conflictFields,
+    });
     return saved;
   }
 

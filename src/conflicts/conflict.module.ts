@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PfaModule } from '../pfa/pfa.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
@@ -9,7 +10,7 @@ import { ConflictsController } from './conflicts.controller';
 import { ConflictsService } from './conflicts.service';
 
 @Module({
-  imports: [PfaModule, WriteQueueModule, SyncEventsModule, AuditModule],
+  imports: [PfaModule, WriteQueueModule, SyncEventsModule, AuditModule, NotificationsModule],
   controllers: [ConflictsController],
   providers: [ConflictDetectionService, ConflictStore, ConflictsService],
   exports: [ConflictDetectionService, ConflictStore],

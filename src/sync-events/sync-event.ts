@@ -1,4 +1,5 @@
-type SyncEventType = 'sync.processing' | 'sync.completed' | 'sync.failed' | 'conflict.created' | 'conflict.resolved' | 'server.paused' | 'server.resumed';
+type SyncEventType =
+  'sync.processing' | 'sync.completed' | 'sync.failed' | 'conflict.created' | 'conflict.resolved' | 'server.paused' | 'server.resumed' | 'server.credentials-rejected';
 
 /** What happened to one modification or conflict, or to the organization's PEMS server; small, so that it fits a NOTIFY payload. */
 export interface SyncEvent {
@@ -9,7 +10,7 @@ export interface SyncEvent {
   queueItemId?: string;
   conflictId?: string;
   pfaId?: string;
-  /** e.g. the error of a failed item, the resolution of a conflict; server.paused: the reason; server.resumed: who resumed. */
+  /** e.g. the error of a failed item, the resolution of a conflict; server.paused: the reason; server.resumed: who resumed; server.credentials-rejected: PEMS's answer. */
   detail?: string;
   /** server.paused and server.resumed: the username of the admin who did it. */
   username?: string;

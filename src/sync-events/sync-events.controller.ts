@@ -29,7 +29,8 @@ export class SyncEventsController {
   @Authenticated({ permission: 'perm_Read' })
   @ApiProduces('text/event-stream')
   @ApiOperation({
-    summary: "Server-sent events of the organization's sync: sync.processing, sync.completed, sync.failed, conflict.created, conflict.resolved, server.paused, server.resumed",
+    summary:
+      "Server-sent events of the organization's sync: sync.processing, sync.completed, sync.failed, conflict.created, conflict.resolved, server.paused, server.resumed, server.credentials-rejected",
     description:
       'Each event has the type as its SSE event name and a JSON body with organizationId, at, and the ids concerned. ' +
       "The caller's token and perm_Read are checked again every EVENT_STREAM_RECHECK_MS (30 s) and before events are sent; when they " +

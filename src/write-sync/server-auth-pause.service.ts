@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { GroupedCalls } from '../common/grouped-calls';
 import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
+import { NotificationsService } from '../notifications/notifications.service';
+import { SyncEventsService } from '../sync-events/sync-events.service';
 
 /**
  * How long one look at a server's pause for rejected credentials (not a tenant's Retry-After
@@ -46,25 +48,42 @@ export class ServerAuthPauseService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly notifications: NotificationsService,
+    private readonly events: SyncEventsService,
   ) {}
 
   /**
    * Pauses (or, for a failed probe, pauses again) the server. Answers true when this call
    * started the pause: only the write that did so fails; writes that were already on their
    * way are handed back to wait, so a wrong password costs one item, not a batch.
+   *
+   * The pause that starts is told, in the same transaction, to the members who hold perm_Sync
+   * (NotificationsService) and on the organization's event stream (`server.credentials-rejected`);
+   * a failed probe, which pauses again, tells no one again. The row lock makes exactly one of
+   * several instances meeting the 401 at once the one that started it.
    */
   async credentialsRejected(organizationId: string, message: string, pauseMs = this.config.PEMS_AUTH_PAUSE_MS): Promise<boolean> {
     this.looks.set(organizationId, { pause: 'credentials', at: performance.now() });
-    const rows = await returningRows<{ newly: boolean }>(
-      this.dataSource,
-      `WITH previous AS (SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE)
-       UPDATE api_servers SET auth_failed_at = coalesce(api_servers.auth_failed_at, now()), auth_failure_message = $2,
-              auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
-       WHERE organization_id = $1
-       RETURNING (SELECT auth_failed_at FROM previous) IS NULL AS newly`,
-      [organizationId, message, pauseMs],
-    );
-    const newly = rows[0]?.newly === true;
+    const newly = await this.dataSource.transaction(async (manager) => {
+      // Its own statement: it waits for a concurrent rejection to commit and then reads that
+      // one's pause. (Read inside the UPDATE, as a CTE, it was evaluated after the row was
+      // updated, with the statement's snapshot: two instances meeting the 401 at once both
+      // believed they had started the pause.)
+      const [server]: Array<{ auth_failed_at: Date | null }> = await manager.query(`SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE`, [
+        organizationId,
+      ]);
+      if (!server) return false;
+      await manager.query(
+        `UPDATE api_servers SET auth_failed_at = coalesce(auth_failed_at, now()), auth_failure_message = $2,
+                auth_paused_until = now() + make_interval(secs => $3::float8 / 1000)
+         WHERE organization_id = $1`,
+        [organizationId, message, pauseMs],
+      );
+      if (server.auth_failed_at !== null) return false;
+      await this.notifications.credentialsRejected(manager, organizationId);
+      await this.events.publish({ type: 'server.credentials-rejected', organizationId, detail: message }, manager);
+      return true;
+    });
     if (newly) this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${pauseMs} ms`);
     return newly;
   }

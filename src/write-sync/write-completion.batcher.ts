@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GroupedCalls } from '../common/grouped-calls';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PemsRecord } from '../pems/client/pems-client.types';
 import { PfaMirrorService } from '../pfa/pfa-mirror.service';
 import { lockRecordsByKey } from '../pfa/record-locks';
@@ -27,7 +28,8 @@ const MAX_GROUP = 200;
  * runs, the completions that arrive wait and go together in the next. Each completion is
  * still all or nothing on its own: its queue item is completed only if its claim still holds
  * it (the lease token), and only then is its modification synced, in the same transaction in
- * which the mirror moves on to PEMS's answer. At the rate limit a group is one item; with many
+ * which the mirror moves on to PEMS's answer and its editor's notification is written. At the
+ * rate limit a group is one item; with many
  * writes in flight, one transaction of a few statements serves dozens.
  *
  * Locks are taken in the order every writer of these tables uses (record-locks.ts): the
@@ -44,6 +46,7 @@ export class WriteCompletionBatcher {
     private readonly events: SyncEventsService,
     private readonly authPause: ServerAuthPauseService,
     private readonly queue: WriteQueueService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Resolves true once the completion is committed, false when the worker no longer held the item. */
@@ -74,6 +77,12 @@ export class WriteCompletionBatcher {
       await this.events.publishMany(
         won.map(({ item }) => ({ type: 'sync.completed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId })),
         manager,
+      );
+      // Their editors hear of it: one statement for the group, committed with the completions or not at all.
+      await this.notifications.editsEnded(
+        manager,
+        'edit.synced',
+        won.map(({ item }) => ({ modificationId: item.modificationId, pfaId: item.pfaId })),
       );
       return won;
     });

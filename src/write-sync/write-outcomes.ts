@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConflictStore } from '../conflicts/conflict-store';
 import { SyncMetricsService } from '../metrics/sync-metrics.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PemsRecord } from '../pems/client/pems-client.types';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
@@ -22,7 +23,7 @@ export type ItemOutcome = 'completed' | 'already_applied' | 'retry' | 'failed' |
 /**
  * Records how an attempt ended: each outcome one transaction that moves the queue item and its
  * modification (WriteQueueService, ModificationStates), records a conflict (ConflictStore),
- * publishes the event and counts the metric. Every method answers false, or 'released', when
+ * tells the editor (NotificationsService), publishes the event and counts the metric. Every method answers false, or 'released', when
  * the attempt's claim no longer holds the item.
  */
 @Injectable()
@@ -35,6 +36,7 @@ export class WriteOutcomes {
     private readonly conflicts: ConflictStore,
     private readonly events: SyncEventsService,
     private readonly metrics: SyncMetricsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Item completed, modification synced and, when PEMS answered with the record, the mirror moved on: one transaction, shared with other completions. */
@@ -88,6 +90,7 @@ export class WriteOutcomes {
   async failed(item: PfaWriteQueueItem, reason: string, statusCode: number | null): Promise<ItemOutcome> {
     const done = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.fail(manager, item, { reason, statusCode, modification: 'fail' }))) return false;
+      await this.notifications.editsEnded(manager, 'edit.failed', [{ modificationId: item.modificationId, pfaId: item.pfaId, reason }]);
       await this.events.publish(
         { type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason },
         manager,

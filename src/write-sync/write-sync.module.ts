@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConflictModule } from '../conflicts/conflict.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PemsModule } from '../pems/pems.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
 import { PfaModule } from '../pfa/pfa.module';
@@ -21,7 +22,18 @@ import { WriteSyncWorker } from './write-sync.worker';
 import { WritesPauseModule } from './writes-pause.module';
 
 @Module({
-  imports: [TerminusModule, MetricsModule, SyncEventsModule, CredentialsPauseModule, WritesPauseModule, WriteQueueModule, ConflictModule, PemsModule, PfaModule],
+  imports: [
+    TerminusModule,
+    MetricsModule,
+    SyncEventsModule,
+    CredentialsPauseModule,
+    WritesPauseModule,
+    WriteQueueModule,
+    ConflictModule,
+    PemsModule,
+    PfaModule,
+    NotificationsModule,
+  ],
   controllers: [WriteSyncController],
   providers: [
     WriteSyncService,

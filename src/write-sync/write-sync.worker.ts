@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { sleep, wakeAfter } from '../common/sleep';
 import { AppConfig } from '../config/app-config';
 import { PgListenerService } from '../database/pg-listener.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { WriteItemProcessor } from './write-item.processor';
 import { ItemOutcome } from './write-outcomes';
 import { ServerAuthPauseService } from './server-auth-pause.service';
@@ -121,6 +122,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     private readonly authPause: ServerAuthPauseService,
     private readonly listener: PgListenerService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -383,7 +385,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Retention, at most hourly: finished items older than PEMS_WRITE_SYNC_RETENTION_DAYS go
-   * (0 keeps them), and so do sync-status's per-minute counts older than two days.
+   * (0 keeps them), and so do notifications of that age, read or not; sync-status's per-minute
+   * counts go after two days.
    */
   private async purgeOldItems(): Promise<void> {
     if (Date.now() - this.lastPurgeAt < RETENTION_EVERY_MS) return;
@@ -393,6 +396,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (days === 0) return;
     const purged = await this.queue.purgeFinished(days);
     if (purged > 0) this.logger.log(`Deleted ${purged} completed or cancelled queue item(s) older than ${days} days`);
+    const notifications = await this.notifications.purgeOlderThan(days);
+    if (notifications > 0) this.logger.log(`Deleted ${notifications} notification(s) older than ${days} days`);
   }
 
   /** The places for items in flight of each PEMS tenant of the write-enabled servers: about one second of its sends, between 2 and 64. */
