@@ -9,6 +9,7 @@ import {
   description,
   eventually,
   expiredCopyOf,
+  headerSettled,
   heading,
   hidden,
   isFocused,
@@ -266,12 +267,11 @@ describe('web console in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     // The header asks for the notifications and the unresolved conflicts as the page opens: answered before the revocation,
     // so that it is the next page's requests that meet it.
-    const headerAnswered = Promise.all(['/api/notifications', '/api/pems/conflicts'].map((path) => page.waitForResponse((response) => new URL(response.url()).pathname === path)));
+    const settled = headerSettled(page);
     await signIn(page, PLANNER);
     await visible(heading(page, 'Queue'));
     expect(new URL(page.url()).pathname).toBe('/queue');
-    await headerAnswered;
-    await visible(page.getByRole('status').filter({ hasText: /^Live$/ }));
+    await settled();
 
     // Tokens revoked on the server (a password change does it) while the page is open: the next page's requests are refused.
     await harness.sql(`UPDATE users SET token_version = token_version + 1 WHERE username = $1`, [PLANNER.username]);
@@ -511,7 +511,10 @@ describe('web console in a browser', () => {
     });
 
     it('shows a notification live when the editor’s edit reaches PEMS, and keeps it for after signing in again', async () => {
+      // The page has its notifications and hears the events before the edit is made: the one it brings is news.
+      const settled = headerSettled(page);
       await openSignedIn(page, harness.baseUrl, PLANNER, '/records', 'Records');
+      await settled();
       const text = 'Your edit of PFA-10033 is in PEMS.';
       const modificationId = await editThroughApi(harness, 'PFA-10033', { model: 'Heard of live' });
       await queueThroughApi(harness, [modificationId]);

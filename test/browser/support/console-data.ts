@@ -67,14 +67,14 @@ export async function conflictOf(
  * cost one or two of the worker's rounds (every 2 s) whatever their number.
  */
 export async function makeConflicts(harness: ConsoleHarness, conflicts: ConflictToMake[]): Promise<Record<string, MadeConflict>> {
-  const modificationIds: string[] = [];
-  for (const { pfaId, mine } of conflicts) modificationIds.push(await editThroughApi(harness, pfaId, mine));
-  for (const { pfaId, pems } of conflicts) await harness.simulator.changeRecord(pfaId, pems);
+  const modificationIds = await Promise.all(conflicts.map(({ pfaId, mine }) => editThroughApi(harness, pfaId, mine)));
+  await Promise.all(conflicts.map(({ pfaId, pems }) => harness.simulator.changeRecord(pfaId, pems)));
   await queueThroughApi(harness, modificationIds);
-  const made: Record<string, MadeConflict> = {};
-  for (const [index, { pfaId }] of conflicts.entries()) {
-    await waitForModification(harness, modificationIds[index], 'conflict', 20_000);
-    made[pfaId] = { id: (await conflictOf(harness, pfaId)).id, pfaId, modificationId: modificationIds[index] };
-  }
-  return made;
+  const made = await Promise.all(
+    conflicts.map(async ({ pfaId }, index): Promise<MadeConflict> => {
+      await waitForModification(harness, modificationIds[index], 'conflict', 20_000);
+      return { id: (await conflictOf(harness, pfaId)).id, pfaId, modificationId: modificationIds[index] };
+    }),
+  );
+  return Object.fromEntries(made.map((conflict) => [conflict.pfaId, conflict]));
 }

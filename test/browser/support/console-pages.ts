@@ -45,6 +45,21 @@ export function heading(page: Page, name: string): Locator {
   return page.getByRole('heading', { level: 1, name, exact: true });
 }
 
+/**
+ * Resolves once the header's first questions are answered (the notifications, the unresolved
+ * conflicts) and the event stream is live: call it before the page opens, await it after. What
+ * happens next is then news to the page (a toast), and no request of the opening is still on its way.
+ */
+export function headerSettled(page: Page): () => Promise<void> {
+  const answered = Promise.all(
+    ['/api/notifications', '/api/pems/conflicts'].map((path) => page.waitForResponse((response) => new URL(response.url()).pathname === path, { timeout: WAIT_MS })),
+  );
+  return async () => {
+    await answered;
+    await visible(page.getByRole('status').filter({ hasText: /^Live$/ }));
+  };
+}
+
 /** Fills the sign-in form of /login and submits it. */
 export async function signIn(page: Page, user: ConsoleUser): Promise<void> {
   await visible(page.getByLabel('Username', { exact: true }));
