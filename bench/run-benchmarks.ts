@@ -10,6 +10,7 @@
  *   4. enqueue   one POST /api/pems/write-sync queueing 10,000 modifications
  *   5. scale     pfa_write_queue at 1,000,000 rows: sync-status and claim latency, EXPLAIN ANALYZE,
  *                the worker's resident memory after a drain
+ *   conflicts    one POST /api/pems/conflicts/resolve of 1,000 conflicts, with use_local and with use_pems
  *   console      (only when BENCH_PHASES names it; needs chromium) the web console in Debian's
  *                chromium on the 10,000 records: the records page's first row after navigation,
  *                an edit's "Saved" after its answer, the first load's gzipped JavaScript
@@ -37,6 +38,7 @@ import { round } from './lib/stats';
 import { DrainResult, runDrain } from './phases/drain';
 import { EnqueueResult, runEnqueue } from './phases/enqueue';
 import { PGBOSS_CONFIGS, PipelineResult, ThroughputResult, runPipeline } from './phases/pipeline';
+import { ConflictsResult, runConflicts } from './phases/conflicts';
 import { ConsoleResult, runConsole } from './phases/console';
 import { ScaleResult, runScale, runScaleDrain } from './phases/scale';
 import { TenantsResult, TenantsRun, runTenants } from './phases/tenants';
@@ -178,6 +180,7 @@ function buildTable(
   enqueue: EnqueueResult | null,
   scale: ScaleResult | null,
   consolePages: ConsoleResult | null,
+  conflicts: ConflictsResult | null,
 ): Row[] {
   const rows: Row[] = [];
   if (consolePages) {
@@ -274,6 +277,16 @@ function buildTable(
     if (tenants.twoInstances) rows.push(...tenantsRows(tenants.twoInstances, tenants.rateLimitPerSecond));
     rows.push(...tenants.sweep.map(tenantsCostRow), ...(tenants.twoInstances ? [tenantsCostRow(tenants.twoInstances)] : []));
   }
+  if (conflicts) {
+    rows.push(
+      ...conflicts.runs.map((run) => ({
+        metric: `conflicts: one POST resolving ${run.conflicts.toLocaleString('en')} with ${run.resolution} (each its own transaction and audit entry)`,
+        value: `${run.postMs} ms`,
+        target: '≤ 10000 ms',
+        met: yesNo(run.postMs <= 10_000 && run.resolvedCount === run.conflicts && run.auditEntries === run.conflicts),
+      })),
+    );
+  }
   if (enqueue) {
     rows.push({ metric: 'enqueue: one POST of 10,000 modifications', value: `${enqueue.postMs} ms`, target: '≤ 2000 ms', met: yesNo(enqueue.postMs <= 2000) });
   }
@@ -301,7 +314,7 @@ async function main(): Promise<void> {
     lines.push(line);
     process.stdout.write(`${line}\n`);
   };
-  const phases = new Set((process.env.BENCH_PHASES ?? 'drain,pipeline,tenants,enqueue,scale').split(',').map((phase) => phase.trim()));
+  const phases = new Set((process.env.BENCH_PHASES ?? 'drain,pipeline,tenants,conflicts,enqueue,scale').split(',').map((phase) => phase.trim()));
   const simulatorMode = (process.env.BENCH_SIMULATOR ?? 'child') as SimulatorMode;
   if (!['child', 'in-process'].includes(simulatorMode)) throw new Error('BENCH_SIMULATOR must be child or in-process');
   const settings = {
@@ -314,6 +327,7 @@ async function main(): Promise<void> {
       .map((key) => key.trim())
       .filter((key) => key !== '' && key !== 'none'),
     enqueueItems: RECORDS,
+    conflicts: envNumber('BENCH_CONFLICTS', 1000),
     consoleRuns: envNumber('BENCH_CONSOLE_RUNS', 5),
     scaleRows: envNumber('BENCH_SCALE_ROWS', 1_000_000),
     samples: envNumber('BENCH_SAMPLES', 200),
@@ -387,6 +401,7 @@ async function main(): Promise<void> {
   let enqueue: EnqueueResult | null = null;
   let scale: ScaleResult | null = null;
   let consolePages: ConsoleResult | null = null;
+  let conflicts: ConflictsResult | null = null;
   const open = new Set<BenchApp>();
   const boot = async (name: string, workerEnabled: boolean) => {
     const bootStarted = Date.now();
@@ -448,7 +463,7 @@ async function main(): Promise<void> {
     }
     await close(app);
 
-    if (phases.has('tenants') || phases.has('enqueue') || phases.has('scale')) app = await boot('no-worker', false);
+    if (phases.has('tenants') || phases.has('conflicts') || phases.has('enqueue') || phases.has('scale')) app = await boot('no-worker', false);
     if (phases.has('tenants')) {
       log('\n[3/5] Tenants: one PEMS tenant per organization at 10/s each, queued at once');
       try {
@@ -456,6 +471,15 @@ async function main(): Promise<void> {
       } catch (error) {
         errors.tenants = (error as Error).stack ?? String(error);
         log(`  tenants failed: ${(error as Error).message}`);
+      }
+    }
+    if (phases.has('conflicts')) {
+      log(`\n[conflicts] Bulk resolution of ${settings.conflicts.toLocaleString('en')} conflicts in one call`);
+      try {
+        conflicts = await runConflicts(ctx, app, settings.conflicts);
+      } catch (error) {
+        errors.conflicts = (error as Error).stack ?? String(error);
+        log(`  conflicts failed: ${(error as Error).message}`);
       }
     }
     if (phases.has('enqueue') || phases.has('scale')) {
@@ -487,7 +511,7 @@ async function main(): Promise<void> {
     await database.cleanup().catch((error: Error) => log(`Could not clean the database up: ${error.message}`));
   }
 
-  const table = buildTable(drain, pipeline, tenants, enqueue, scale, consolePages);
+  const table = buildTable(drain, pipeline, tenants, enqueue, scale, consolePages, conflicts);
   const durationSeconds = round((Date.now() - started) / 1000, 1);
   const loadAtEnd = loadavg().map((value) => round(value, 2));
   log(
@@ -512,6 +536,7 @@ async function main(): Promise<void> {
     enqueue,
     scale,
     console: consolePages,
+    conflicts,
     table,
     errors,
   };

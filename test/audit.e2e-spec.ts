@@ -7,9 +7,13 @@ import { TestUser } from './support/fixtures';
 import { SIM_CREDENTIALS, WriteSyncHarness, pfaIds, waitUntil } from './support/write-sync-harness';
 import { waitForModifications } from './support/write-sync-helpers';
 
+/**
+ * The state-changing routes deliberately not audited: signing in; checking a conflict's
+ * resolution (it changes nothing); marking one's own notifications read (no organization's data changes).
+ */
+const EXEMPT_ROUTES = ['POST /api/auth/login', 'POST /api/pems/conflicts/:conflictId/check', 'POST /api/notifications/read'];
+
 /** The action each state-changing endpoint is audited as (console-contract.md, A.7). */
-/** POSTs that change nothing, and why (login aside). */
-const EXEMPT_ROUTES = ['POST /api/auth/login', 'POST /api/pems/conflicts/:conflictId/check'];
 
 const EXPECTED_ACTIONS: Record<string, string> = {
   'PATCH /api/pfa/:id': 'pfa.edit',
@@ -92,7 +96,12 @@ describe('audit of actions (e2e)', () => {
       }
     }
     expect(found.filter((route) => !route.audited && !route.exempt)).toEqual([]);
-    expect(found.filter((route) => route.exempt).map((route) => route.route).sort()).toEqual([...EXEMPT_ROUTES].sort());
+    expect(
+      found
+        .filter((route) => route.exempt)
+        .map((route) => route.route)
+        .sort(),
+    ).toEqual([...EXEMPT_ROUTES].sort());
     expect(Object.fromEntries(found.filter((route) => route.audited).map((route) => [route.route, route.audited]))).toEqual(EXPECTED_ACTIONS);
     // Every action is used, and the catalogue's state-changing rows are the same routes.
     expect(new Set(Object.values(EXPECTED_ACTIONS))).toEqual(new Set(AUDIT_ACTIONS));
@@ -188,7 +197,13 @@ describe('audit of actions (e2e)', () => {
       expect.objectContaining({
         username: 'colleague',
         target: second,
-        detail: { recordId: secondRecord.id, version: secondRecord.version, modificationId: restored.body.id, changes: { model: secondRecord.data.model }, changeReason: 'Back as it was' },
+        detail: {
+          recordId: secondRecord.id,
+          version: secondRecord.version,
+          modificationId: restored.body.id,
+          changes: { model: secondRecord.data.model },
+          changeReason: 'Back as it was',
+        },
       }),
     ]);
     expect(byAction('modification.discard')).toEqual([expect.objectContaining({ target: first, detail: { modificationId: discarded } })]);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditAction } from '../common/audited.decorator';
 import { Page } from '../common/dto/pagination.dto';
 import { SyncMetricsService } from '../metrics/sync-metrics.service';
@@ -37,21 +37,43 @@ export class AuditLogService {
   /** Keeps the entry; never throws (see the class). */
   async record(entry: NewAuditEntry): Promise<void> {
     try {
-      await this.entries.query(`INSERT INTO audit_log (user_id, username, organization_id, action, target, detail) VALUES ($1, $2, $3, $4, $5, $6)`, [
-        entry.user.id,
-        entry.user.username,
-        entry.organizationId,
-        entry.action,
-        entry.target,
-        JSON.stringify(entry.detail),
-      ]);
+      await this.insert(this.entries.manager, entry);
     } catch (error) {
-      this.metrics.auditWriteFailures.inc({ action: entry.action });
-      this.logger.error(
-        `The audit entry of a successful ${entry.action} could not be written (${(error as Error).message}); the entry: ` +
-          JSON.stringify({ at: new Date().toISOString(), userId: entry.user.id, username: entry.user.username, ...entry, user: undefined }),
-      );
+      this.failed(entry, error);
     }
+  }
+
+  /**
+   * Keeps the entry in the caller's transaction, which it never fails: the insert runs in a
+   * savepoint, and an insert refused is rolled back to it and reported as `record` reports it.
+   * The entry then commits with its action, or not at all. For the endpoints that keep one entry
+   * per item (a bulk resolution), where it also spares a commit per item.
+   */
+  async recordIn(manager: EntityManager, entry: NewAuditEntry): Promise<void> {
+    try {
+      await manager.transaction((savepoint) => this.insert(savepoint, entry));
+    } catch (error) {
+      this.failed(entry, error);
+    }
+  }
+
+  private async insert(manager: EntityManager, entry: NewAuditEntry): Promise<void> {
+    await manager.query(`INSERT INTO audit_log (user_id, username, organization_id, action, target, detail) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      entry.user.id,
+      entry.user.username,
+      entry.organizationId,
+      entry.action,
+      entry.target,
+      JSON.stringify(entry.detail),
+    ]);
+  }
+
+  private failed(entry: NewAuditEntry, error: unknown): void {
+    this.metrics.auditWriteFailures.inc({ action: entry.action });
+    this.logger.error(
+      `The audit entry of a successful ${entry.action} could not be written (${(error as Error).message}); the entry: ` +
+        JSON.stringify({ at: new Date().toISOString(), userId: entry.user.id, username: entry.user.username, ...entry, user: undefined }),
+    );
   }
 
   /** The organization's entries, newest first, optionally of one action. */

@@ -8,7 +8,6 @@ import { PfaChangeCheck, effectiveBefore } from '../pfa/change-check';
 import { PfaModification, UNSYNCED_MODIFICATION_STATUSES } from '../pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../pfa/entities/pfa-record.entity';
 import { ModificationStates } from '../pfa/modification-states';
-import { lockRecordsByKey } from '../pfa/record-locks';
 import { SyncEventsService } from '../sync-events/sync-events.service';
 import { User } from '../auth/entities/user.entity';
 import { PFA_FIELD_NAMES, PfaChanges, PfaData, pfaValuesEqual } from '../validation/pfa-fields';
@@ -33,8 +32,13 @@ import {
 } from './dto/conflict.dto';
 import { PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 
-/** Conflicts a bulk resolution works on at once, each in its own transaction (a few: the machine has few cores, and each waits mostly on PostgreSQL). */
-const BULK_CONCURRENCY = 4;
+/**
+ * Conflicts a bulk resolution works on at once, each in its own transaction and connection. A
+ * resolution is about fourteen short round trips, mostly waiting on PostgreSQL, so a few at once
+ * overlap their waits (docs/performance.md, "Bulk conflict resolution"). Six of the pool's ten
+ * connections leave room for the worker and other requests meanwhile.
+ */
+const BULK_CONCURRENCY = 6;
 
 /**
  * What resolving a conflict would do, judged by the resolution's rules (checkMergeInput, then
@@ -113,7 +117,13 @@ export class ConflictsService {
    *   fields) are validated and queued again on PEMS's version, with PEMS's current values as
    *   the new base. Fields already equal to PEMS's are not sent; with none left, nothing is.
    */
-  async resolve(conflictId: string, user: User, input: ResolveConflictDto): Promise<ResolveConflictResponseDto> {
+  async resolve(
+    conflictId: string,
+    user: User,
+    input: ResolveConflictDto,
+    /** Runs last in the resolution's transaction (a bulk resolution's audit entry). */
+    alsoInTransaction?: (manager: EntityManager, resolved: { pfaId: string; appliedChanges: PfaChanges | null }) => Promise<void>,
+  ): Promise<ResolveConflictResponseDto> {
     return this.dataSource.transaction(async (manager) => {
       const plan = await this.plan(manager, conflictId, input, 'lock');
       if (plan.errors.length > 0) throw new RequestValidationException(plan.errors, plan.message);
@@ -146,6 +156,7 @@ export class ConflictsService {
         },
         manager,
       );
+      await alsoInTransaction?.(manager, { pfaId: conflict.pfaId, appliedChanges });
       return { success: true, conflictId: conflict.id, resolvedAt: resolvedAt.toISOString(), appliedChanges };
     });
   }
@@ -167,7 +178,7 @@ export class ConflictsService {
   /**
    * Resolves many conflicts with one side for all: each in its own transaction through resolve
    * (same locks, same rules, its own resolution record), a few at a time, and each audited as its
-   * own conflict.resolve right after it committed. A conflict that cannot be resolved does not
+   * own conflict.resolve in that transaction. A conflict that cannot be resolved does not
    * stop the others: it is answered already_resolved, invalid or not_found.
    */
   async resolveMany(input: BulkResolveConflictsDto, user: User): Promise<BulkResolveConflictsResponseDto> {
@@ -182,15 +193,16 @@ export class ConflictsService {
       const result = results[index];
       if (result.pfaId === null) return;
       try {
-        const { appliedChanges } = await this.resolve(result.conflictId, user, { resolution: input.resolution });
+        const { appliedChanges } = await this.resolve(result.conflictId, user, { resolution: input.resolution }, (manager, resolved) =>
+          this.audit.recordIn(manager, {
+            user: resolver,
+            organizationId: input.organizationId,
+            action: 'conflict.resolve',
+            target: result.conflictId,
+            detail: { resolution: input.resolution, mergedData: null, appliedFields: Object.keys(resolved.appliedChanges ?? {}), pfaId: resolved.pfaId, bulk: true },
+          }),
+        );
         Object.assign(result, { outcome: 'resolved', appliedChanges, resolvedBy: resolver });
-        await this.audit.record({
-          user: resolver,
-          organizationId: input.organizationId,
-          action: 'conflict.resolve',
-          target: result.conflictId,
-          detail: { resolution: input.resolution, mergedData: null, appliedFields: Object.keys(appliedChanges ?? {}), pfaId: result.pfaId, bulk: true },
-        });
       } catch (error) {
         if (error instanceof ConflictException && error.code === ConflictErrorCode.AlreadyResolved) result.outcome = 'already_resolved';
         else if (error instanceof RequestValidationException) Object.assign(result, { outcome: 'invalid', errors: error.errors ?? [] });
@@ -205,10 +217,10 @@ export class ConflictsService {
 
   /** The listed ids, in their order; those not of this organization are not_found (pfaId null), as if they did not exist. */
   private async listed(organizationId: string, ids: string[]) {
-    const found: Array<{ id: string; pfa_id: string }> = await this.dataSource.query(`SELECT id, pfa_id FROM pfa_sync_conflict WHERE id = ANY($1::uuid[]) AND organization_id = $2`, [
-      ids,
-      organizationId,
-    ]);
+    const found: Array<{ id: string; pfa_id: string }> = await this.dataSource.query(
+      `SELECT id, pfa_id FROM pfa_sync_conflict WHERE id = ANY($1::uuid[]) AND organization_id = $2`,
+      [ids, organizationId],
+    );
     const pfaIds = new Map(found.map((row) => [row.id, row.pfa_id]));
     return { targets: ids.map((conflictId) => ({ conflictId, pfaId: pfaIds.get(conflictId) ?? null })), remaining: 0 };
   }
@@ -242,14 +254,15 @@ export class ConflictsService {
     const lock = mode === 'lock' ? { mode: 'pessimistic_write' as const } : undefined;
     const found = await manager.getRepository(PfaSyncConflict).findOneBy({ id: conflictId });
     if (!found) throw new NotFoundAppException('Conflict');
-    if (mode === 'lock') await lockRecordsByKey(manager, [found]);
+    // One record: locking it is reading it FOR UPDATE (the order of record-locks.ts matters only among several).
+    const record = await manager.getRepository(PfaRecord).findOneOrFail({ where: { organizationId: found.organizationId, pfaId: found.pfaId }, lock });
     const modification = await manager.getRepository(PfaModification).findOneOrFail({ where: { id: found.modificationId }, lock });
     const conflict = mode === 'lock' ? await manager.getRepository(PfaSyncConflict).findOneOrFail({ where: { id: conflictId }, lock }) : found;
     if (conflict.status === 'resolved') throw ConflictException.alreadyResolved();
-    const record = await manager.getRepository(PfaRecord).findOneByOrFail({ organizationId: conflict.organizationId, pfaId: conflict.pfaId });
 
     const inputErrors = checkMergeInput(input, conflict, modification);
-    if (inputErrors.length > 0) return { conflict, modification, record, errors: inputErrors, message: input.resolution === 'merge' ? 'mergedData is invalid' : 'The request is invalid', toSend: null };
+    if (inputErrors.length > 0)
+      return { conflict, modification, record, errors: inputErrors, message: input.resolution === 'merge' ? 'mergedData is invalid' : 'The request is invalid', toSend: null };
     if (input.resolution === 'use_pems') return { conflict, modification, record, errors: [], message: '', toSend: null };
 
     const wanted: PfaChanges = input.resolution === 'merge' ? { ...modification.changes, ...input.mergedData } : { ...modification.changes };

@@ -71,7 +71,7 @@ export class PfaRecordsController {
     description: 'Made exactly as PATCH /pfa/{id} makes an edit (validation on the effective record, your pending edit folded, then queued like any edit); a reason is required.',
   })
   @ApiCreatedResponse({ type: ModificationDto })
-  @ApiBadRequestResponse({ description: 'Validation errors, each with field, code and message; NO_CHANGE when the record already holds that version\'s values' })
+  @ApiBadRequestResponse({ description: "Validation errors, each with field, code and message; NO_CHANGE when the record already holds that version's values" })
   @ApiConflictResponse({ description: 'The record no longer exists in PEMS' })
   @ApiNotFoundResponse({ description: 'No such record, or no such version in its history' })
   restore(@UuidParam('id') id: string, @Body() body: RestoreVersionDto, @Auth() auth: AuthContext): Promise<ModificationDto> {

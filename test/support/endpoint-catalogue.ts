@@ -103,6 +103,23 @@ export const ENDPOINTS: Endpoint[] = [
     allowed: 200,
   },
   { method: 'get', route: '/api/auth/me', access: ANY_USER, allowed: 200 },
+  // The caller's own notifications: user-scoped, so any user may call it, and organizationId only filters.
+  {
+    method: 'get',
+    route: '/api/notifications',
+    access: ANY_USER,
+    query: (context) => ({ unread: 'true', organizationId: context.organization.id, page: 1, pageSize: 20 }),
+    optional: ['unread', 'organizationId', 'page', 'pageSize'],
+    allowed: 200,
+  },
+  {
+    method: 'post',
+    route: '/api/notifications/read',
+    access: ANY_USER,
+    // The other form, `all: true`, cannot be given together with `ids`; ids not the caller's are left alone.
+    body: () => ({ ids: [randomUUID()] }),
+    allowed: 200,
+  },
   {
     method: 'get',
     route: '/api/pfa',

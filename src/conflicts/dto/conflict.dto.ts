@@ -1,9 +1,10 @@
-import { IntersectionType } from '@nestjs/swagger';
+import { IntersectionType, ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { PaginationQueryDto } from '../../common/dto/pagination.dto';
 import { IsNotAfter, IsNotGivenWith, IsZonedDateTime } from '../../common/dto/request-rules';
 import { ConflictResolution, ConflictStatus } from '../entities/pfa-sync-conflict.entity';
+import { PFA_VALUE_SCHEMA } from '../../validation/pfa-value-schema';
 
 /** The most conflicts one bulk resolution takes: listed ids, or the matches of a filter. */
 export const MAX_BULK_CONFLICTS = 1000;
@@ -95,8 +96,10 @@ export class ConflictResolverDto {
 export class PemsOnlyChangeDto {
   field: string;
   /** Its value in the mirror's snapshot of the modification's base version (what the editor saw). */
+  @ApiProperty(PFA_VALUE_SCHEMA)
   base: unknown;
   /** Its value in PEMS's record when the conflict was found (the mirror's snapshot of pemsVersion). */
+  @ApiProperty(PFA_VALUE_SCHEMA)
   pems: unknown;
 }
 

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { BooleanQuery } from '../../common/dto/boolean-query';
 import { PaginationQueryDto } from '../../common/dto/pagination.dto';
@@ -40,10 +41,12 @@ export class ListModificationsQueryDto extends PaginationQueryDto {
   recordId?: string;
 
   /** `true`: only the caller's own modifications. */
+  @ApiPropertyOptional({ default: false })
   @BooleanQuery()
-  mine = false;
+  mine: boolean = false;
 
   /** `true`: only those PEMS does not hold yet, or that need a person (pending, queued, syncing, conflict, failed). */
+  @ApiPropertyOptional({ default: false })
   @BooleanQuery()
-  unsynced = false;
+  unsynced: boolean = false;
 }

@@ -1,5 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PFA_VALUE_SCHEMA } from '../../validation/pfa-value-schema';
 
 const MAX_VERSION = 2_147_483_647;
 
@@ -29,8 +31,10 @@ export class RestoreVersionDto {
 export class RestoreChangeDto {
   field: string;
   /** The effective value now: PEMS's with the unsynced edits applied. */
+  @ApiProperty(PFA_VALUE_SCHEMA)
   current: unknown;
   /** The value in that version. */
+  @ApiProperty(PFA_VALUE_SCHEMA)
   restored: unknown;
 }
 

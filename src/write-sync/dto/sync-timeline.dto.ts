@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsUUID, Max, Min } from 'class-validator';
 
@@ -6,11 +7,12 @@ export class SyncTimelineQueryDto {
   organizationId: string;
 
   /** How many minutes, up to the current one (1..1440, default 60). */
+  @ApiPropertyOptional({ default: 60 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1440)
-  minutes = 60;
+  minutes: number = 60;
 }
 
 export class SyncTimelineMinuteDto {

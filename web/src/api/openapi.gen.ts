@@ -194,6 +194,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's notifications, newest first, with their unread count
+     * @description Only the caller's own, and only of the organizations they are a member of (a superadmin: all of theirs). The editor hears edit.synced, edit.conflict and edit.failed; the members holding perm_Sync hear conflict.created and credentials.rejected. Kept PEMS_WRITE_SYNC_RETENTION_DAYS days, read or not. The console refetches it when an event arrives on GET /api/pems/events.
+     */
+    get: operations['NotificationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/read': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark the caller's notifications read: the listed ones, or all
+     * @description Give `ids` or `all: true`, not both. Ids that are not the caller's, or already read, are left alone and not counted.
+     */
+    post: operations['NotificationsController_markRead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/pems/conflicts': {
     parameters: {
       query?: never;
@@ -201,10 +241,67 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The organization's conflicts, newest first */
+    /** The organization's conflicts, unresolved first, then newest first; filtered by status, record, editor and when found */
     get: operations['ConflictsController_list'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/pems/conflicts/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resolve many conflicts with use_local or use_pems: listed, or every unresolved one matching a filter (at most 1000 a call)
+     * @description Each conflict is resolved in its own transaction, exactly as POST /pems/conflicts/{conflictId}/resolve does it, and audited as its own conflict.resolve. The answer says for each: resolved, already_resolved (with who did), invalid (with the errors) or not_found.
+     */
+    post: operations['ConflictsController_resolveMany'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/pems/conflicts/{conflictId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One conflict, as the list shows it */
+    get: operations['ConflictsController_getOne'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/pems/conflicts/{conflictId}/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check a resolution by the rules resolve applies, changing nothing
+     * @description What POST /pems/conflicts/{conflictId}/resolve would refuse with 400 VALIDATION_FAILED is answered 200 with valid false and the same errors.
+     */
+    post: operations['ConflictsController_check'];
     delete?: never;
     options?: never;
     head?: never;
@@ -236,7 +333,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Server-sent events of the organization's sync: sync.processing, sync.completed, sync.failed, conflict.created, conflict.resolved, server.paused, server.resumed
+     * Server-sent events of the organization's sync: sync.processing, sync.completed, sync.failed, conflict.created, conflict.resolved, server.paused, server.resumed, server.credentials-rejected
      * @description Each event has the type as its SSE event name and a JSON body with organizationId, at, and the ids concerned. The caller's token and perm_Read are checked again every EVENT_STREAM_RECHECK_MS (30 s) and before events are sent; when they no longer hold (expired, deactivated, permission taken away, password changed) the stream sends `stream.closed` with the reason and ends. At most EVENT_STREAMS_PER_USER streams per user and EVENT_STREAMS_PER_INSTANCE per instance (429 beyond). Browsers: read it with fetch() and an Authorization header (response.body.getReader()), not EventSource, so that no token goes into a URL.
      */
     get: operations['SyncEventsController_stream'];
@@ -511,6 +608,43 @@ export interface paths {
     patch: operations['PfaRecordsController_edit'];
     trace?: never;
   };
+  '/api/pfa/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Restore a version: a modification setting the editable fields back to their values in that version
+     * @description Made exactly as PATCH /pfa/{id} makes an edit (validation on the effective record, your pending edit folded, then queued like any edit); a reason is required.
+     */
+    post: operations['PfaRecordsController_restore'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/pfa/{id}/restore-preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What restoring a version from the record's history would change: its editable fields whose effective value now differs */
+    get: operations['PfaRecordsController_restorePreview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -629,6 +763,7 @@ export interface components {
         | 'conflict.resolve'
         | 'modification.discard'
         | 'pfa.edit'
+        | 'pfa.restore'
         | 'queue.cancel'
         | 'queue.retry'
         | 'read-sync.start'
@@ -653,6 +788,41 @@ export interface components {
       id: string | null;
       username: string;
     };
+    BulkResolutionResultDto: {
+      conflictId: string;
+      /** @description null for not_found. */
+      pfaId: string | null;
+      /** @enum {string} */
+      outcome: 'already_resolved' | 'invalid' | 'not_found' | 'resolved';
+      /** @description resolved: what will be written to PEMS (null for use_pems). */
+      appliedChanges?: {
+        [key: string]: unknown;
+      } | null;
+      /** @description invalid: why our values cannot be sent. */
+      errors?: components['schemas']['ResolutionErrorDto'][];
+      /** @description resolved: the caller; already_resolved: who resolved it first (null once that user is gone). */
+      resolvedBy?: components['schemas']['ConflictResolverDto'] | null;
+    };
+    BulkResolveConflictsDto: {
+      /** Format: uuid */
+      organizationId: string;
+      /** @description These conflicts (at most 1000); not together with `filter`. */
+      conflictIds?: string[];
+      /** @description Every unresolved conflict matching it ("all matching"), at most 1000 per call (`remaining` tells how many are left); not together with `conflictIds`. */
+      filter?: components['schemas']['ConflictFilterDto'];
+      /**
+       * @description Bulk resolution keeps one side for every field; merge is for one conflict at a time.
+       * @enum {string}
+       */
+      resolution: 'use_local' | 'use_pems';
+    };
+    BulkResolveConflictsResponseDto: {
+      resolvedCount: number;
+      /** @description One per conflict, in the order of conflictIds, or of the list (unresolved first, newest first) for a filter. */
+      results: components['schemas']['BulkResolutionResultDto'][];
+      /** @description With a filter: the unresolved conflicts still matching after this call (more than 1000 matched); else 0. */
+      remaining: number;
+    };
     CancelQueueItemsDto: {
       /** Format: uuid */
       organizationId: string;
@@ -666,9 +836,20 @@ export interface components {
       /** @description Listed items that could not be cancelled (not pending, or not found), and matching items that stopped being pending meanwhile. */
       skipped: components['schemas']['SkippedQueueItemDto'][];
     };
+    CheckResolutionResponseDto: {
+      valid: boolean;
+      /** @description Every rule the resolution breaks, beside its field; empty when valid. */
+      errors: components['schemas']['ResolutionErrorDto'][];
+      /** @description What resolving would write to PEMS now (null for use_pems, and when not valid); {} when PEMS holds every value already. */
+      appliedChanges: {
+        [key: string]: unknown;
+      } | null;
+    };
     ConflictDto: {
       id: string;
       pfaId: string;
+      /** @description The mirror record's id (GET /api/pfa/:id). */
+      recordId: string;
       /** @description The modification's base version. */
       localVersion: number;
       /** @description PEMS's recordid when the conflict was found. */
@@ -686,6 +867,11 @@ export interface components {
       baseData: {
         [key: string]: unknown;
       };
+      /**
+       * @description The fields PEMS changed between localVersion and pemsVersion that the modification does not
+       *     touch, in field order; null when the mirror's history no longer holds one of the two versions.
+       */
+      pemsOnlyChanges: components['schemas']['PemsOnlyChangeDto'][] | null;
       /** @enum {string} */
       status: 'resolved' | 'unresolved';
       /** Format: date-time */
@@ -694,15 +880,40 @@ export interface components {
       modificationId: string;
       /** @enum {string|null} */
       resolution: 'merge' | 'use_local' | 'use_pems' | null;
+      /** @description Who resolved it; null while unresolved. */
+      resolvedBy: components['schemas']['ConflictResolverDto'] | null;
       /** Format: date-time */
       resolvedAt: string | null;
+      /** @description With merge: the values chosen for the conflicting fields. */
+      mergedData: {
+        [key: string]: unknown;
+      } | null;
       appliedChanges: {
         [key: string]: unknown;
       } | null;
     };
+    ConflictFilterDto: {
+      /** @enum {string} */
+      status?: 'resolved' | 'unresolved';
+      /** @description The record's PEMS key, exactly. */
+      pfaId?: string;
+      /**
+       * Format: uuid
+       * @description The id of the user whose modification conflicted.
+       */
+      modifiedBy?: string;
+      /** @description Found at or after this moment (createdAt, inclusive); an ISO-8601 date-time with its time zone. */
+      from?: string;
+      /** @description Found before this moment (createdAt, exclusive). */
+      to?: string;
+    };
     ConflictListDto: {
       conflicts: components['schemas']['ConflictDto'][];
       total: number;
+    };
+    ConflictResolverDto: {
+      id: string;
+      username: string;
     };
     ConflictUserDto: {
       username: string;
@@ -761,6 +972,16 @@ export interface components {
       expiresIn: number;
       user: components['schemas']['UserSummaryDto'];
     };
+    MarkNotificationsReadDto: {
+      /** @description These of the caller's notifications; ids that are not theirs are left alone and not counted. Required unless `all` is given. */
+      ids?: string[];
+      /** @description Every one of the caller's unread notifications; not together with `ids`. */
+      all?: boolean;
+    };
+    MarkNotificationsReadResponseDto: {
+      /** @description How many went from unread to read. */
+      markedCount: number;
+    };
     MeResponseDto: {
       id: string;
       username: string;
@@ -812,6 +1033,38 @@ export interface components {
       page: number;
       pageSize: number;
     };
+    NotificationDto: {
+      id: string;
+      /**
+       * @description edit.synced, edit.conflict, edit.failed (to the editor); conflict.created, credentials.rejected (to the members holding perm_Sync).
+       * @enum {string}
+       */
+      kind: 'conflict.created' | 'credentials.rejected' | 'edit.conflict' | 'edit.failed' | 'edit.synced';
+      organizationId: string;
+      /** @description The record's PEMS key; null for credentials.rejected. */
+      pfaId: string | null;
+      recordId: string | null;
+      modificationId: string | null;
+      /** @description edit.conflict and conflict.created: the conflict to resolve. */
+      conflictId: string | null;
+      /** @description A short sentence saying what happened, as plain text. */
+      text: string;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Null while unread.
+       */
+      readAt: string | null;
+    };
+    NotificationPageDto: {
+      items: components['schemas']['NotificationDto'][];
+      total: number;
+      page: number;
+      pageSize: number;
+      /** @description The caller's unread notifications (of `organizationId` when given), whatever `unread` and the page. */
+      unreadCount: number;
+    };
     Object: Record<string, unknown>;
     OrganizationDto: {
       id: string;
@@ -823,6 +1076,13 @@ export interface components {
     PauseWritesDto: {
       /** @description Why the writes pause, e.g. "PEMS maintenance until 14:00": shown in sync-status, the event and the audit. 1 to 500 characters. */
       reason: string;
+    };
+    PemsOnlyChangeDto: {
+      /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
+      base: (string | number | boolean) | null;
+      /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
+      pems: (string | number | boolean) | null;
+      field: string;
     };
     PermissionsDto: {
       /** @description The permissions held in the organization; an empty list keeps the membership with no rights. */
@@ -1050,6 +1310,12 @@ export interface components {
        */
       confirmDeletions?: boolean;
     };
+    ResolutionErrorDto: {
+      /** @description `mergedData.<field>` for a merge's values, else the field. */
+      field: string;
+      code: string;
+      message: string;
+    };
     ResolveConflictDto: {
       /**
        * @description use_local: send our values on PEMS's version; use_pems: keep PEMS's; merge: send mergedData.
@@ -1069,6 +1335,31 @@ export interface components {
       appliedChanges: {
         [key: string]: unknown;
       } | null;
+    };
+    RestoreChangeDto: {
+      /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
+      current: (string | number | boolean) | null;
+      /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
+      restored: (string | number | boolean) | null;
+      field: string;
+    };
+    RestorePreviewDto: {
+      recordId: string;
+      pfaId: string;
+      version: number;
+      /**
+       * Format: date-time
+       * @description When the mirror took that version.
+       */
+      seenAt: string;
+      /** @description The editable fields whose effective value differs from that version's, in field order. */
+      changes: components['schemas']['RestoreChangeDto'][];
+    };
+    RestoreVersionDto: {
+      /** @description A version (PEMS recordid) in the record's history. */
+      version: number;
+      /** @description Why the record goes back: required, as for no other edit. */
+      changeReason: string;
     };
     RetryQueueItemsDto: {
       /** Format: uuid */
@@ -1207,6 +1498,11 @@ export interface components {
       organizationId: string;
       /** @description Only these modifications (pending ones of the organization); all its pending ones when left out. */
       modificationIds?: string[];
+      /**
+       * @description true: only the caller's own modifications (all their pending ones without `modificationIds`;
+       *     listed ids of someone else's are refused like unknown ones). The console's "My edits" sends with it.
+       */
+      mine?: boolean;
       /** @description 0..10, higher first; 5 when left out. */
       priority?: number;
     };
@@ -1361,9 +1657,9 @@ export interface operations {
   };
   AdminController_getApiServerChanges: {
     parameters: {
-      query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+      query?: {
+        page?: number;
+        pageSize?: number;
       };
       header?: never;
       path: {
@@ -1586,8 +1882,8 @@ export interface operations {
   AuditController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
         organizationId: string;
         /** @description Only this action. */
         action?:
@@ -1598,6 +1894,7 @@ export interface operations {
           | 'conflict.resolve'
           | 'modification.discard'
           | 'pfa.edit'
+          | 'pfa.restore'
           | 'queue.cancel'
           | 'queue.retry'
           | 'read-sync.start'
@@ -1705,13 +2002,98 @@ export interface operations {
       };
     };
   };
+  NotificationsController_list: {
+    parameters: {
+      query: {
+        page?: number;
+        pageSize?: number;
+        /** @description `true`: only the unread ones; `false` (the default): read and unread. */
+        unread: components['schemas']['Object'];
+        /** @description Only those of this organization (also narrows `unreadCount`). */
+        organizationId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPageDto'];
+        };
+      };
+      /** @description A bad unread, organizationId, page or pageSize */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NotificationsController_markRead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarkNotificationsReadDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarkNotificationsReadResponseDto'];
+        };
+      };
+      /** @description Neither ids nor all, both, or a bad id */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   ConflictsController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
         organizationId: string;
         status?: 'resolved' | 'unresolved';
+        /** @description The record's PEMS key, exactly. */
+        pfaId?: string;
+        /** @description The id of the user whose modification conflicted. */
+        modifiedBy?: string;
+        /** @description Found at or after this moment (createdAt, inclusive); an ISO-8601 date-time with its time zone. */
+        from?: string;
+        /** @description Found before this moment (createdAt, exclusive). */
+        to?: string;
       };
       header?: never;
       path?: never;
@@ -1727,6 +2109,13 @@ export interface operations {
           'application/json': components['schemas']['ConflictListDto'];
         };
       };
+      /** @description A bad filter, e.g. from after to, or a time without its time zone */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No token, or an invalid or expired one */
       401: {
         headers: {
@@ -1736,6 +2125,145 @@ export interface operations {
       };
       /** @description Needs perm_Read in the organization */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ConflictsController_resolveMany: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkResolveConflictsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkResolveConflictsResponseDto'];
+        };
+      };
+      /** @description Neither conflictIds nor filter, both, more than 1000 ids, or a bad filter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Sync in the organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ConflictsController_getOne: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        conflictId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConflictDto'];
+        };
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Read in the resource's organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such resource, or not one the caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ConflictsController_check: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        conflictId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolveConflictDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckResolutionResponseDto'];
+        };
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Sync in the resource's organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such resource, or not one the caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The conflict has been resolved already */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -1977,9 +2505,9 @@ export interface operations {
   WriteSyncController_timeline: {
     parameters: {
       query: {
-        organizationId: string;
         /** @description How many minutes, up to the current one (1..1440, default 60). */
-        minutes: components['schemas']['Object'];
+        minutes?: number;
+        organizationId: string;
       };
       header?: never;
       path?: never;
@@ -2014,9 +2542,9 @@ export interface operations {
   WriteQueueController_list: {
     parameters: {
       query: {
+        page?: number;
+        pageSize?: number;
         organizationId: string;
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
         status?: 'cancelled' | 'completed' | 'failed' | 'pending' | 'processing';
         /** @description Queued at or after this moment (createdAt, inclusive); an ISO-8601 date-time with its time zone. */
         from?: string;
@@ -2302,8 +2830,8 @@ export interface operations {
   PfaRecordsController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
         organizationId: string;
         /** @description Matches pfaId, category, class, manufacturer and model (case-insensitive, anywhere in the text). */
         search?: string;
@@ -2344,16 +2872,16 @@ export interface operations {
   PfaModificationsController_list: {
     parameters: {
       query: {
-        page: components['schemas']['Object'];
-        pageSize: components['schemas']['Object'];
+        page?: number;
+        pageSize?: number;
+        /** @description `true`: only the caller's own modifications. */
+        mine?: boolean;
+        /** @description `true`: only those PEMS does not hold yet, or that need a person (pending, queued, syncing, conflict, failed). */
+        unsynced?: boolean;
         organizationId: string;
         status?: 'conflict' | 'discarded' | 'failed' | 'pending' | 'queued' | 'synced' | 'syncing';
         /** @description Only the modifications of this record. */
         recordId?: string;
-        /** @description `true`: only the caller's own modifications. */
-        mine: components['schemas']['Object'];
-        /** @description `true`: only those PEMS does not hold yet, or that need a person (pending, queued, syncing, conflict, failed). */
-        unsynced: components['schemas']['Object'];
       };
       header?: never;
       path?: never;
@@ -2529,6 +3057,119 @@ export interface operations {
       };
       /** @description The record no longer exists in PEMS */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PfaRecordsController_restore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RestoreVersionDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModificationDto'];
+        };
+      };
+      /** @description Validation errors, each with field, code and message; NO_CHANGE when the record already holds that version's values */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Edit in the resource's organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description No such record, or no such version in its history
+       *
+       *     No such resource, or not one the caller may see
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The record no longer exists in PEMS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PfaRecordsController_restorePreview: {
+    parameters: {
+      query: {
+        /** @description A version (PEMS recordid) in the record's history. */
+        version: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RestorePreviewDto'];
+        };
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Read in the resource's organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description No such record, or no such version in its history
+       *
+       *     No such resource, or not one the caller may see
+       */
+      404: {
         headers: {
           [name: string]: unknown;
         };

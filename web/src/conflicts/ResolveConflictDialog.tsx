@@ -229,7 +229,7 @@ export function ResolveConflictDialog({ conflictId, onClose, returnFocus }: { co
               </tbody>
             </table>
           </div>
-          {data.pemsOnlyChanges.length > 0 && (
+          {data.pemsOnlyChanges && data.pemsOnlyChanges.length > 0 && (
             <>
               <h3>Also changed in PEMS (not by this edit; kept as PEMS has them)</h3>
               <ul>

@@ -9,7 +9,7 @@ import { formatDateTime } from '../ui/format';
 import { Modal } from '../ui/Modal';
 import { notificationKeys } from './queries';
 
-/** Besides the live events (which make it fetch again), the list is fetched this often: a credentials pause has no event of its own on every page. */
+/** Besides the live events (which make it fetch again), the list is fetched this often: a notification of another organization than the one shown has no event on this page's stream. */
 const REFRESH_MS = 30_000;
 /** How long a toast stays, unless dismissed. */
 const TOAST_MS = 8_000;
