@@ -26,6 +26,7 @@ import { WriteSyncModule } from './write-sync/write-sync.module';
 import { PfaModule } from './pfa/pfa.module';
 import { UsersModule } from './users/users.module';
 import { ValidationModule } from './validation/validation.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -50,6 +51,7 @@ import { ValidationModule } from './validation/validation.module';
     DemoModule,
     AuditModule,
     NotificationsModule,
+    WebhooksModule,
     ConsoleModule.register(),
   ],
   providers: [

@@ -13,6 +13,8 @@ import { PfaRecordHistory } from './pfa/entities/pfa-record-history.entity';
 import { PfaRecord } from './pfa/entities/pfa-record.entity';
 import { RequestThrottle } from './throttling/request-throttle.entity';
 import { PfaWriteQueueItem } from './write-queue/entities/pfa-write-queue.entity';
+import { OrganizationWebhook } from './webhooks/entities/organization-webhook.entity';
+import { WebhookDelivery } from './webhooks/entities/webhook-delivery.entity';
 
 /** Every entity of the data model; the one list the app, the CLI and the tests share. */
 export const ENTITIES = [
@@ -31,4 +33,6 @@ export const ENTITIES = [
   RequestThrottle,
   AuditLogEntry,
   Notification,
+  OrganizationWebhook,
+  WebhookDelivery,
 ];

@@ -33,10 +33,15 @@ const EXPECTED_ACTIONS: Record<string, string> = {
   'POST /api/admin/organizations': 'admin.organization.create',
   'POST /api/admin/users': 'admin.user.create',
   'PUT /api/admin/organizations/:id/members/:userId': 'admin.member.update',
+  'PUT /api/admin/organizations/:id/webhook': 'admin.webhook.update',
+  'DELETE /api/admin/organizations/:id/webhook': 'admin.webhook.delete',
 };
 
 const NEW_USER_PASSWORD = 'a brand new user password';
 const NEW_PEMS_PASSWORD = 'a-rotated-pems-password-#9';
+const WEBHOOK_SECRET = 'a-webhook-signing-secret-#4';
+/** The receiver's own token in the query: the audit keeps the URL's origin only. */
+const WEBHOOK_URL = 'http://127.0.0.1:9/hooks/pems-sync?token=receiver-token-77';
 
 /**
  * The audit of actions (docs/api-console-admin.md): every state-changing call that succeeds
@@ -159,6 +164,9 @@ describe('audit of actions (e2e)', () => {
     await waitForModifications(h.dataSource, [conflicting], ['conflict']);
     const [conflict] = await h.dataSource.query('SELECT id FROM pfa_sync_conflict WHERE modification_id = $1', [conflicting]);
     await http().post(`/api/pems/conflicts/${conflict.id}/resolve`).set(h.as()).send({ resolution: 'use_pems' }).expect(200);
+    // admin.webhook.update and admin.webhook.delete: which fields changed and the receiver's origin, not the secret or the URL's query.
+    const webhook = await http().put(`/api/admin/organizations/${h.rio.id}/webhook`).set(h.as(h.admin)).send({ url: WEBHOOK_URL, secret: WEBHOOK_SECRET }).expect(200);
+    await http().delete(`/api/admin/organizations/${h.rio.id}/webhook`).set(h.as(h.admin)).expect(200);
     // admin.api-server.update with a new password (last: the simulator does not know it): which fields changed, not the password.
     await h.putApiServer({ username: SIM_CREDENTIALS.username, password: NEW_PEMS_PASSWORD, timeoutMs: 4000 }).expect(200);
 
@@ -213,10 +221,21 @@ describe('audit of actions (e2e)', () => {
     expect(byAction('queue.cancel')).toEqual([expect.objectContaining({ target: item.id, detail: { pfaId: second } })]);
     expect(byAction('queue.retry')).toEqual([expect.objectContaining({ target: null, detail: { ids: [item.id], retriedCount: 0, skippedCount: 1 } })]);
     expect(byAction('conflict.resolve')).toEqual([expect.objectContaining({ target: conflict.id, detail: { resolution: 'use_pems', mergedData: null, appliedFields: [] } })]);
+    expect(byAction('admin.webhook.update')).toEqual([
+      expect.objectContaining({
+        username: 'rio-admin',
+        organization_id: h.rio.id,
+        target: webhook.body.id,
+        detail: { outcome: 'created', changedFields: ['url', 'secret', 'events', 'active'], origin: 'http://127.0.0.1:9' },
+      }),
+    ]);
+    expect(byAction('admin.webhook.delete')).toEqual([expect.objectContaining({ target: webhook.body.id, detail: { origin: 'http://127.0.0.1:9' } })]);
     expect(record.pfaId).toBe(third);
 
     const everything = JSON.stringify(rows) + JSON.stringify((await audit({ pageSize: 500 }).expect(200)).body);
-    for (const secret of [NEW_USER_PASSWORD, NEW_PEMS_PASSWORD, SIM_CREDENTIALS.password, h.admin.token, h.planner.token]) expect(everything).not.toContain(secret);
+    for (const secret of [NEW_USER_PASSWORD, NEW_PEMS_PASSWORD, WEBHOOK_SECRET, 'receiver-token-77', SIM_CREDENTIALS.password, h.admin.token, h.planner.token]) {
+      expect(everything).not.toContain(secret);
+    }
   }, 60_000);
 
   it('lists the entries for admins: newest first, paged, by action; 403 without perm_Admin; 400 on bad input', async () => {

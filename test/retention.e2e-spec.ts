@@ -1,3 +1,5 @@
+import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
+import { WebhooksService } from '../src/webhooks/webhooks.service';
 import { WriteQueueService } from '../src/write-queue/write-queue.service';
 import { cleanDatabase } from './support/clean-database';
 import { Fixtures, craneData } from './support/fixtures';
@@ -43,6 +45,31 @@ describe('queue retention (e2e)', () => {
     expect(left).toEqual([
       { status: 'completed', count: 1 },
       { status: 'failed', count: 1 },
+      { status: 'pending', count: 1 },
+    ]);
+  });
+
+  it('deletes webhook deliveries older than the retention, whatever their status, and keeps recent ones', async () => {
+    await cleanDatabase(testApp.dataSource);
+    const rio = await new Fixtures(testApp).organization('RIO');
+    // Inactive: no dispatcher takes these rows meanwhile.
+    const { webhook } = await testApp.app.get(WebhooksService).upsert(rio.id, { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-signing-secret', active: false });
+    const delivery = (status: string, daysAgo: number) =>
+      testApp.dataSource.query(
+        `INSERT INTO webhook_deliveries (webhook_id, organization_id, event, data, status, next_attempt_at, created_at)
+         VALUES ($1, $2, 'sync.failed', '{}', $3::varchar, CASE WHEN $3::varchar = 'pending' THEN now() END, now() - make_interval(days => $4))`,
+        [webhook.id, rio.id, status, daysAgo],
+      );
+    for (const status of ['delivered', 'failed', 'pending']) await delivery(status, 8);
+    await delivery('delivered', 2);
+    await delivery('pending', 0);
+
+    expect(await testApp.app.get(WebhookDeliveries).purgeOlderThan(7, 2)).toBe(3);
+    const left: Array<{ status: string; count: number }> = await testApp.dataSource.query(
+      `SELECT status, count(*)::int AS count FROM webhook_deliveries GROUP BY status ORDER BY status`,
+    );
+    expect(left).toEqual([
+      { status: 'delivered', count: 1 },
       { status: 'pending', count: 1 },
     ]);
   });

@@ -98,6 +98,9 @@ export const AUDIT_ENTRIES: Record<AuditAction, (call: AuditedCall) => AuditFact
     target: params.userId,
     detail: { username: asObject(answer).username, permissions: body.permissions },
   }),
+  // The body carries the webhook's secret, and its URL may hold the receiver's token: which fields changed and the URL's origin, never a value of either.
+  'admin.webhook.update': ({ answer, added }) => ({ target: text(asObject(answer).id), detail: { ...added } }),
+  'admin.webhook.delete': ({ answer, added }) => ({ target: text(asObject(answer).id), detail: { ...added } }),
 };
 
 /** Keys that name a secret, wherever they appear. */

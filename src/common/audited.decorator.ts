@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'admin.organization.create',
   'admin.user.create',
   'admin.member.update',
+  'admin.webhook.update',
+  'admin.webhook.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

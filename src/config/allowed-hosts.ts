@@ -33,3 +33,18 @@ export function readAllowedHosts(value: string): { hosts: AllowedHosts; problems
   }
   return { hosts, problems };
 }
+
+/** Whether the list names `host` (as the URL parser normalized it, without brackets): a name, a *.domain wildcard, an address or a network. */
+export function listsHost(hosts: AllowedHosts, host: string): boolean {
+  const family = isIP(host);
+  if (family !== 0) return listsAddress(hosts, host, family);
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return hosts.names.has(name) || hosts.suffixes.some((suffix) => name.endsWith(suffix));
+}
+
+/** Whether an address or network of the list covers `address` (an IPv4-mapped IPv6 address counts as its IPv4 address). */
+export function listsAddress(hosts: AllowedHosts, address: string, family: number): boolean {
+  if (hosts.addresses.check(address, family === 6 ? 'ipv6' : 'ipv4')) return true;
+  const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
+  return mapped !== undefined && hosts.addresses.check(mapped, 'ipv4');
+}

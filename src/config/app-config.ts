@@ -127,7 +127,7 @@ export class AppConfig {
   @Max(24 * 60 * 60 * 1000)
   PEMS_WRITE_SYNC_LEASE_MS = 60000;
 
-  /** Completed and cancelled queue items older than this are deleted (failed ones are kept); 0 keeps everything. */
+  /** Completed and cancelled queue items older than this are deleted (failed ones are kept), and webhook deliveries of any status; 0 keeps everything. */
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -173,6 +173,41 @@ export class AppConfig {
    */
   @IsString()
   PEMS_ALLOWED_HOSTS = '';
+
+  /**
+   * Hosts outgoing webhooks may also reach (the same forms as PEMS_ALLOWED_HOSTS: names, *.domain,
+   * addresses, networks): a listed host may be called over http and may be (or resolve to) a
+   * private or loopback address. Any other host must be public and called over https
+   * (docs/webhooks.md). Empty: public https hosts only.
+   */
+  @IsString()
+  WEBHOOK_ALLOWED_HOSTS = '';
+
+  /** false: webhooks reach only the hosts of WEBHOOK_ALLOWED_HOSTS, no other public host. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_PUBLIC_HOSTS = true;
+
+  /** One webhook delivery's attempt: from connecting to the receiver's answer (its status line), ms. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** The delay before each retry of a delivery the receiver did not take; after the last, it is failed. */
+  @Transform(toMillisecondList)
+  @IsInt({ each: true, message: 'WEBHOOK_RETRY_DELAYS_MS must be a comma-separated list of whole milliseconds' })
+  @Min(0, { each: true })
+  @Max(7 * 24 * 60 * 60 * 1000, { each: true })
+  WEBHOOK_RETRY_DELAYS_MS: number[] = [10_000, 60_000, 300_000, 1_800_000, 7_200_000];
+
+  /** Webhook deliveries one instance has in flight at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_CONCURRENCY = 4;
 
   /**
    * A read sync marks the records PEMS no longer lists as deleted only up to this share (in

@@ -43,6 +43,7 @@ export function validateConfig(env: NodeJS.ProcessEnv): AppConfig {
     problems.push('CREDENTIALS_KEY must be 32 bytes encoded in base64 (e.g. the output of `openssl rand -base64 32`)');
   }
   for (const problem of readAllowedHosts(config.PEMS_ALLOWED_HOSTS).problems) problems.push(`PEMS_ALLOWED_HOSTS: ${problem}`);
+  for (const problem of readAllowedHosts(config.WEBHOOK_ALLOWED_HOSTS).problems) problems.push(`WEBHOOK_ALLOWED_HOSTS: ${problem}`);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   Object.assign(config, { embeddedDatabase: !config.DATABASE_URL, deprecations });

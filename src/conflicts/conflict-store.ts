@@ -4,6 +4,7 @@ import { returningRows } from '../database/returning-rows';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PfaModification } from '../pfa/entities/pfa-modification.entity';
 import { PfaChanges } from '../validation/pfa-fields';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 import { ConflictResolution, PfaSyncConflict } from './entities/pfa-sync-conflict.entity';
 
 export interface NewConflict {
@@ -30,13 +31,20 @@ export interface ConflictResolutionRecord {
  * The only writer of `pfa_sync_conflict`: a conflict is recorded `unresolved` (in the
  * transaction that fails its queue item and puts its modification in `conflict`:
  * WriteQueueService.fail) and resolved once (`unresolved` → `resolved`), inside the caller's
- * transaction.
+ * transaction. A new conflict queues the organization's conflict.created webhook delivery in that
+ * same transaction.
  */
 @Injectable()
 export class ConflictStore {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly webhooks: WebhookDeliveries,
+  ) {}
 
-  /** Records the conflict, and tells its editor and the members who resolve conflicts (NotificationsService), in the caller's transaction. */
+  /**
+   * Records the conflict, and tells of it in the caller's transaction: its editor and the members
+   * who resolve conflicts (NotificationsService), and the organization's webhook (WebhookDeliveries).
+   */
   async record(manager: EntityManager, conflict: NewConflict): Promise<PfaSyncConflict> {
     const saved = await manager.getRepository(PfaSyncConflict).save(
       manager.getRepository(PfaSyncConflict).create({
@@ -61,6 +69,11 @@ export class ConflictStore {
       pfaId: saved.pfaId,
       editorId: conflict.modification.userId,
       conflictFields: saved.conflictFields,
+    });
+    await this.webhooks.enqueue(manager, {
+      organizationId: saved.organizationId,
+      event: 'conflict.created',
+      data: { conflictId: saved.id, modificationId: saved.modificationId, queueItemId: conflict.queueItemId, pfaId: saved.pfaId, conflictFields: saved.conflictFields },
     });
     return saved;
   }

@@ -32,6 +32,15 @@ describe('CredentialsCipher', () => {
     expect(cipher.decryptOrNone(stored, SERVER_B)).toEqual({ credentials: {}, problem: expect.stringMatching(/another API server/) });
   });
 
+  it("reads another secret (a webhook's) back only in its own context, never as PEMS credentials", () => {
+    const stored = cipher.encryptSecret('a webhook signing secret', `webhook:${SERVER_A}`);
+    expect(stored).not.toContain('a webhook signing secret');
+    expect(cipher.decryptSecret(stored, `webhook:${SERVER_A}`)).toBe('a webhook signing secret');
+    expect(() => cipher.decryptSecret(stored, `webhook:${SERVER_B}`)).toThrow(/cannot be decrypted/);
+    expect(() => cipher.decrypt(stored, SERVER_A)).toThrow(/unknown format/);
+    expect(() => cipher.decryptSecret(cipher.encrypt(secret, SERVER_A), `webhook:${SERVER_A}`)).toThrow(/unknown format/);
+  });
+
   it('keeps a 16-byte tag, and refuses a shortened one', () => {
     const stored = cipher.encrypt(secret, SERVER_A);
     const [format, id, iv, tag, ciphertext] = stored.split(':');

@@ -11,6 +11,8 @@ export interface PemsCredentials {
 
 /** `v2:<api server id>:<iv>:<tag>:<ciphertext>`: the server's id is the associated data. */
 const FORMAT = 'v2';
+/** Another secret (a webhook's signing secret): `s1:<iv>:<tag>:<ciphertext>`, bound to a context the caller names. */
+const SECRET_FORMAT = 's1';
 /** Before the server's id was bound in: `v1:<iv>:<tag>:<ciphertext>`. Read only to upgrade it (CredentialsUpgrade). */
 export const LEGACY_FORMAT = 'v1';
 const IV_BYTES = 12;
@@ -35,6 +37,26 @@ export class CredentialsCipher {
     cipher.setAAD(Buffer.from(serverId, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(JSON.stringify(credentials), 'utf8'), cipher.final()]);
     return [FORMAT, serverId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
+  }
+
+  /**
+   * A secret that is not PEMS credentials (a webhook's signing secret), under the same key, with
+   * `context` as associated data (e.g. `webhook:<id>`): a ciphertext copied to another row, or
+   * read as PEMS credentials, does not decrypt.
+   */
+  encryptSecret(secret: string, context: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    return [SECRET_FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
+  }
+
+  /** The secret encryptSecret stored for `context`; a StoredCredentialsError when it cannot be read. */
+  decryptSecret(stored: string, context: string): string {
+    const [format, iv, tag, ciphertext] = stored.split(':');
+    if (format !== SECRET_FORMAT || !iv || !tag || ciphertext === undefined) throw StoredCredentialsError.unknownFormat();
+    return this.openBytes(Buffer.from(iv, 'base64'), Buffer.from(tag, 'base64'), Buffer.from(ciphertext, 'base64'), Buffer.from(context, 'utf8')).toString('utf8');
   }
 
   /**
@@ -70,13 +92,21 @@ export class CredentialsCipher {
   }
 
   private open(iv: Buffer, tag: Buffer, ciphertext: Buffer, aad: Buffer | null): PemsCredentials {
+    const plain = this.openBytes(iv, tag, ciphertext, aad);
+    try {
+      return JSON.parse(plain.toString('utf8')) as PemsCredentials;
+    } catch {
+      throw StoredCredentialsError.undecryptable();
+    }
+  }
+
+  private openBytes(iv: Buffer, tag: Buffer, ciphertext: Buffer, aad: Buffer | null): Buffer {
     if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw StoredCredentialsError.damaged();
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(tag);
     if (aad) decipher.setAAD(aad);
     try {
-      const plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-      return JSON.parse(plain.toString('utf8')) as PemsCredentials;
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     } catch {
       throw StoredCredentialsError.undecryptable();
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SyncEventsModule } from '../sync-events/sync-events.module';
+import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
 import { WriteQueueModule } from '../write-queue/write-queue.module';
 import { ApiServerChangeFollower } from './api-server-change.follower';
 import { ServerAuthPauseService } from './server-auth-pause.service';
@@ -12,7 +13,7 @@ import { ServerAuthPauseService } from './server-auth-pause.service';
  * no worker, ends a pause on new credentials as the app does.
  */
 @Module({
-  imports: [OrganizationsModule, WriteQueueModule, NotificationsModule, SyncEventsModule],
+  imports: [OrganizationsModule, WriteQueueModule, NotificationsModule, SyncEventsModule, WebhookDeliveriesModule],
   providers: [ServerAuthPauseService, ApiServerChangeFollower],
   exports: [ServerAuthPauseService],
 })

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { returningRows } from '../database/returning-rows';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SyncEventsService } from '../sync-events/sync-events.service';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /**
  * How long one look at a server's pause for rejected credentials (not a tenant's Retry-After
@@ -50,6 +51,7 @@ export class ServerAuthPauseService {
     private readonly config: AppConfig,
     private readonly notifications: NotificationsService,
     private readonly events: SyncEventsService,
+    private readonly webhooks: WebhookDeliveries,
   ) {}
 
   /**
@@ -61,6 +63,7 @@ export class ServerAuthPauseService {
    * (NotificationsService) and on the organization's event stream (`server.credentials-rejected`);
    * a failed probe, which pauses again, tells no one again. The row lock makes exactly one of
    * several instances meeting the 401 at once the one that started it.
+   * It also queues the organization's credentials.rejected webhook delivery (WebhookDeliveries).
    */
   async credentialsRejected(organizationId: string, message: string, pauseMs = this.config.PEMS_AUTH_PAUSE_MS): Promise<boolean> {
     this.looks.set(organizationId, { pause: 'credentials', at: performance.now() });
@@ -69,7 +72,7 @@ export class ServerAuthPauseService {
       // one's pause. (Read inside the UPDATE, as a CTE, it was evaluated after the row was
       // updated, with the statement's snapshot: two instances meeting the 401 at once both
       // believed they had started the pause.)
-      const [server]: Array<{ auth_failed_at: Date | null }> = await manager.query(`SELECT auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE`, [
+      const [server]: Array<{ id: string; auth_failed_at: Date | null }> = await manager.query(`SELECT id, auth_failed_at FROM api_servers WHERE organization_id = $1 FOR UPDATE`, [
         organizationId,
       ]);
       if (!server) return false;
@@ -82,6 +85,7 @@ export class ServerAuthPauseService {
       if (server.auth_failed_at !== null) return false;
       await this.notifications.credentialsRejected(manager, organizationId);
       await this.events.publish({ type: 'server.credentials-rejected', organizationId, detail: message }, manager);
+      await this.webhooks.enqueue(manager, { organizationId, event: 'credentials.rejected', data: { apiServerId: server.id, error: message } });
       return true;
     });
     if (newly) this.logger.warn(`PEMS rejected the credentials of organization ${organizationId}'s server; its writes pause for ${pauseMs} ms`);

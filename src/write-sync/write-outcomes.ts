@@ -9,6 +9,7 @@ import { SyncEventsService } from '../sync-events/sync-events.service';
 import { PfaWriteQueueItem } from '../write-queue/entities/pfa-write-queue.entity';
 import { WriteQueueService } from '../write-queue/write-queue.service';
 import { AppConfig } from '../config/app-config';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 import { RetryPolicy } from './retry-policy';
 import { WriteVerdict } from './write-conflict-check';
 import { WriteCompletionBatcher } from './write-completion.batcher';
@@ -37,6 +38,7 @@ export class WriteOutcomes {
     private readonly events: SyncEventsService,
     private readonly metrics: SyncMetricsService,
     private readonly notifications: NotificationsService,
+    private readonly webhooks: WebhookDeliveries,
   ) {}
 
   /** Item completed, modification synced and, when PEMS answered with the record, the mirror moved on: one transaction, shared with other completions. */
@@ -86,7 +88,7 @@ export class WriteOutcomes {
     return 'conflict';
   }
 
-  /** The item and its modification fail with `reason`. */
+  /** The item and its modification fail with `reason`; in the same transaction the editor is notified and the organization's sync.failed webhook delivery is queued. */
   async failed(item: PfaWriteQueueItem, reason: string, statusCode: number | null): Promise<ItemOutcome> {
     const done = await this.dataSource.transaction(async (manager) => {
       if (!(await this.queue.fail(manager, item, { reason, statusCode, modification: 'fail' }))) return false;
@@ -95,6 +97,11 @@ export class WriteOutcomes {
         { type: 'sync.failed', organizationId: item.organizationId, modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, detail: reason },
         manager,
       );
+      await this.webhooks.enqueue(manager, {
+        organizationId: item.organizationId,
+        event: 'sync.failed',
+        data: { modificationId: item.modificationId, queueItemId: item.id, pfaId: item.pfaId, error: reason, statusCode },
+      });
       return true;
     });
     if (done) this.metrics.sends.inc({ outcome: 'failed' });

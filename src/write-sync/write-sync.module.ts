@@ -20,6 +20,7 @@ import { WriteSyncHealthIndicator } from './write-sync.health';
 import { WriteSyncService } from './write-sync.service';
 import { WriteSyncWorker } from './write-sync.worker';
 import { WritesPauseModule } from './writes-pause.module';
+import { WebhookDeliveriesModule } from '../webhooks/webhook-deliveries.module';
 
 @Module({
   imports: [
@@ -33,6 +34,7 @@ import { WritesPauseModule } from './writes-pause.module';
     PemsModule,
     PfaModule,
     NotificationsModule,
+    WebhookDeliveriesModule,
   ],
   controllers: [WriteSyncController],
   providers: [

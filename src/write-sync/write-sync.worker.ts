@@ -13,6 +13,7 @@ import { WriteItemProcessor } from './write-item.processor';
 import { ItemOutcome } from './write-outcomes';
 import { ServerAuthPauseService } from './server-auth-pause.service';
 import { ClaimShares, ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /** An item in flight: by lease token, since the same item may be in flight twice (taken back from a stalled attempt and claimed again). */
 interface InFlightItem {
@@ -123,6 +124,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     private readonly listener: PgListenerService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifications: NotificationsService,
+    private readonly webhookDeliveries: WebhookDeliveries,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -385,8 +387,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Retention, at most hourly: finished items older than PEMS_WRITE_SYNC_RETENTION_DAYS go
-   * (0 keeps them), and so do notifications of that age, read or not; sync-status's per-minute
-   * counts go after two days.
+   * (0 keeps them), and so do notifications and webhook deliveries of that age (read or not,
+   * whatever their status); sync-status's per-minute counts go after two days.
    */
   private async purgeOldItems(): Promise<void> {
     if (Date.now() - this.lastPurgeAt < RETENTION_EVERY_MS) return;
@@ -398,6 +400,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (purged > 0) this.logger.log(`Deleted ${purged} completed or cancelled queue item(s) older than ${days} days`);
     const notifications = await this.notifications.purgeOlderThan(days);
     if (notifications > 0) this.logger.log(`Deleted ${notifications} notification(s) older than ${days} days`);
+    const deliveries = await this.webhookDeliveries.purgeOlderThan(days);
+    if (deliveries > 0) this.logger.log(`Deleted ${deliveries} webhook deliveries older than ${days} days`);
   }
 
   /** The places for items in flight of each PEMS tenant of the write-enabled servers: about one second of its sends, between 2 and 64. */

@@ -9,3 +9,5 @@ process.env.DATA_DIR ??= '.data/test';
 // Test suites queue and read-sync far more often than a person; the throttling test sets its own limit.
 process.env.SYNC_REQUESTS_PER_MINUTE ??= '1000000';
 process.env.PEMS_ALLOWED_HOSTS ??= '127.0.0.1,*.example.com,us1.eam.hxgnsmartcloud.com';
+// The tests' webhook receivers listen on loopback: allowed here, and only here, over http.
+process.env.WEBHOOK_ALLOWED_HOSTS ??= '127.0.0.1';

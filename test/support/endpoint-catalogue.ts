@@ -9,6 +9,7 @@ import { ModificationDto } from '../../src/pfa/dto/pfa-record.dto';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaModificationsService } from '../../src/pfa/pfa-modifications.service';
+import { WebhooksService } from '../../src/webhooks/webhooks.service';
 import { Permission } from '../../src/auth/entities/user-organization.entity';
 import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
 import { Fixtures, TestUser, craneData } from './fixtures';
@@ -44,7 +45,7 @@ export const needs = (permission: Permission, organizationFrom: OrganizationFrom
 /**
  * The data every row's builders draw on: organization A (where the callers' rights are
  * checked) and B (the other one), each with a record, an edit waiting in it, a PEMS API
- * server, and the write-sync state of three more edits of that record: a pending queue item,
+ * server, an inactive webhook, and the write-sync state of three more edits of that record: a pending queue item,
  * a failed one and an unresolved conflict; and `member`, a plain member of A (the author of
  * A's edits, a target for member changes, and the login of the login row).
  */
@@ -232,6 +233,39 @@ export const ENDPOINTS: Endpoint[] = [
     route: '/api/admin/organizations/:id/api-server/resume',
     access: needs('perm_Admin', 'param'),
     params: (context) => ({ id: context.organization.id }),
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/admin/organizations/:id/webhook',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    allowed: 200,
+  },
+  {
+    method: 'put',
+    route: '/api/admin/organizations/:id/webhook',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    // Left inactive: nothing the other rows do may queue a delivery for a dispatcher to change while a test compares snapshots.
+    body: () => ({ url: 'http://127.0.0.1:9/hooks/pems-sync', secret: 'a-new-webhook-signing-secret', events: ['sync.failed', 'conflict.created'], active: false }),
+    optional: ['secret', 'events', 'active'],
+    allowed: 200,
+  },
+  {
+    method: 'delete',
+    route: '/api/admin/organizations/:id/webhook',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    allowed: 200,
+  },
+  {
+    method: 'get',
+    route: '/api/admin/organizations/:id/webhook/deliveries',
+    access: needs('perm_Admin', 'param'),
+    params: (context) => ({ id: context.organization.id }),
+    query: () => ({ status: 'pending', page: 1, pageSize: 20 }),
+    optional: ['status', 'page', 'pageSize'],
     allowed: 200,
   },
   {
@@ -571,6 +605,10 @@ export async function buildCatalogueContext(testApp: TestApp, fixtures: Fixtures
   const otherRecord = await fixtures.record(otherOrganization, 'PFA-9001', craneData(), 5);
   const state = await writeSyncState(testApp, record, member);
   const otherState = await writeSyncState(testApp, otherRecord, otherMember);
+  // Each organization has a webhook, inactive, so that no delivery is ever queued for the dispatcher to move while a test compares snapshots.
+  for (const target of [organization, otherOrganization]) {
+    await testApp.app.get(WebhooksService).upsert(target.id, { url: 'http://127.0.0.1:9/hooks/pems-sync', secret: `${target.code}-webhook-signing-secret`, active: false });
+  }
   const edits = testApp.app.get(PfaModificationsService);
   const modification = await edits.edit(record.id, member.user, { changes: { model: 'LR 1350' } });
   const otherModification = await edits.edit(otherRecord.id, otherMember.user, { changes: { model: 'LR 1350' } });

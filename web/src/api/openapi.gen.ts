@@ -120,6 +120,45 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/admin/organizations/{id}/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's webhook (the secret is never returned) */
+    get: operations['WebhooksController_get'];
+    /**
+     * Set the organization's webhook
+     * @description conflict.created, sync.failed and credentials.rejected are POSTed to `url`, signed with `secret` (X-Pems-Sync-Signature). The URL must be https on a public host, unless the deployment allows the host (WEBHOOK_ALLOWED_HOSTS), else 400 HOST_NOT_ALLOWED. The secret is write-only: required to create the webhook, kept when left out later.
+     */
+    put: operations['WebhooksController_put'];
+    post?: never;
+    /** Remove the organization's webhook and its deliveries */
+    delete: operations['WebhooksController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/admin/organizations/{id}/webhook/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The webhook's deliveries, newest first, with their attempts and last error */
+    get: operations['WebhooksController_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/admin/users': {
     parameters: {
       query?: never;
@@ -760,6 +799,8 @@ export interface components {
         | 'admin.member.update'
         | 'admin.organization.create'
         | 'admin.user.create'
+        | 'admin.webhook.delete'
+        | 'admin.webhook.update'
         | 'conflict.resolve'
         | 'modification.discard'
         | 'pfa.edit'
@@ -1079,9 +1120,9 @@ export interface components {
     };
     PemsOnlyChangeDto: {
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      base: (string | number | boolean) | null;
+      base: (string | null) | number | boolean;
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      pems: (string | number | boolean) | null;
+      pems: (string | null) | number | boolean;
       field: string;
     };
     PermissionsDto: {
@@ -1338,9 +1379,9 @@ export interface components {
     };
     RestoreChangeDto: {
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      current: (string | number | boolean) | null;
+      current: (string | null) | number | boolean;
       /** @description A PFA field value: text (dates as YYYY-MM-DD), a number, a boolean, or null */
-      restored: (string | number | boolean) | null;
+      restored: (string | null) | number | boolean;
       field: string;
     };
     RestorePreviewDto: {
@@ -1483,6 +1524,19 @@ export interface components {
         [key: string]: string;
       };
     };
+    UpsertWebhookDto: {
+      /**
+       * @description Where the events are POSTed, e.g. https://hooks.example.com/pems-sync. https and a public
+       *     host, unless the deployment lists the host in WEBHOOK_ALLOWED_HOSTS; no user:password@.
+       */
+      url: string;
+      /** @description The HMAC-SHA256 signing secret, 16 to 256 characters. Required when the webhook is created; never returned. */
+      secret?: string;
+      /** @description The events to send; all three when the webhook is created without them, unchanged when left out later. */
+      events?: ('conflict.created' | 'credentials.rejected' | 'sync.failed')[];
+      /** @description false: no event is queued for it, and pending deliveries wait. Default true; unchanged when left out. */
+      active?: boolean;
+    };
     UserRefDto: {
       id: string;
       username: string;
@@ -1492,6 +1546,53 @@ export interface components {
       username: string;
       email: string;
       isSuperadmin: boolean;
+    };
+    WebhookDeliveryDto: {
+      /** @description The delivery's id: the X-Pems-Sync-Delivery header and the body's `id`, the same on every attempt. */
+      id: string;
+      /** @enum {string} */
+      event: 'conflict.created' | 'credentials.rejected' | 'sync.failed';
+      /**
+       * @description pending (waiting for an attempt or in one), delivered (the receiver answered 2xx) or failed (the retries ran out).
+       * @enum {string}
+       */
+      status: 'delivered' | 'failed' | 'pending';
+      /** @description Attempts begun so far. */
+      attempts: number;
+      /**
+       * Format: date-time
+       * @description When the next attempt is due; null once delivered or failed.
+       */
+      nextAttemptAt: string | null;
+      /** @description The receiver's last HTTP status; null when it did not answer. */
+      lastStatusCode: number | null;
+      /** @description Why the last attempt was not taken (a status, a timeout, a refused connection); null once delivered. */
+      lastError: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deliveredAt: string | null;
+    };
+    WebhookDeliveryPageDto: {
+      items: components['schemas']['WebhookDeliveryDto'][];
+      total: number;
+      page: number;
+      pageSize: number;
+    };
+    WebhookDto: {
+      id: string;
+      organizationId: string;
+      url: string;
+      events: ('conflict.created' | 'credentials.rejected' | 'sync.failed')[];
+      active: boolean;
+      /** @description Always true: a webhook has a secret. The secret itself is never returned. */
+      hasSecret: boolean;
+      /** Format: date-time */
+      secretUpdatedAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
     };
     WriteSyncRequestDto: {
       /** Format: uuid */
@@ -1842,6 +1943,203 @@ export interface operations {
       };
     };
   };
+  WebhooksController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDto'];
+        };
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Admin in the organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description the organization has no webhook
+       *
+       *     No such resource, or not one the caller may see
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WebhooksController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpsertWebhookDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDto'];
+        };
+      };
+      /** @description a URL that is not allowed, a secret missing (on creation) or not 16 to 256 characters, an unknown event */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Admin in the organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such resource, or not one the caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WebhooksController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the webhook as it was */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDto'];
+        };
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Admin in the organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description the organization has no webhook
+       *
+       *     No such resource, or not one the caller may see
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WebhooksController_deliveries: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description Only deliveries in this status. */
+        status?: 'delivered' | 'failed' | 'pending';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryPageDto'];
+        };
+      };
+      /** @description No token, or an invalid or expired one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Needs perm_Admin in the organization */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description the organization has no webhook
+       *
+       *     No such resource, or not one the caller may see
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   AdminController_createUser: {
     parameters: {
       query?: never;
@@ -1891,6 +2189,8 @@ export interface operations {
           | 'admin.member.update'
           | 'admin.organization.create'
           | 'admin.user.create'
+          | 'admin.webhook.delete'
+          | 'admin.webhook.update'
           | 'conflict.resolve'
           | 'modification.discard'
           | 'pfa.edit'
