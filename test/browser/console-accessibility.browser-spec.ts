@@ -2,9 +2,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
-import { editThroughApi, queueThroughApi, recordOf, waitForModification } from './support/console-data';
+import { editThroughApi, makeConflicts, queueThroughApi, recordOf, waitForModification } from './support/console-data';
 import { ConsoleHarness, PLANNER, startConsoleHarness } from './support/console-harness';
-import { heading, keepEvidence, navLink, openSignedIn, visible } from './support/console-pages';
+import { comparisonRow, conflictRow, heading, keepEvidence, navLink, openConflict, openSignedIn, visible } from './support/console-pages';
 
 /** WCAG 2.1 A and AA, as axe-core tags them. */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -30,16 +30,30 @@ describe('web console: accessibility audit and screenshots', () => {
   let context: BrowserContext;
   let page: Page;
   let detailPath: string;
+  let restorePath: string;
   const found: Found[] = [];
   /** Per page: rules that passed, and rules axe could not decide (needs a person: "incomplete"). */
   const checked: string[] = [];
 
   beforeAll(async () => {
     harness = await startConsoleHarness({ name: 'accessibility', records: 40 });
-    // Something on every page: a synced send, a failed one (PEMS refused it: 403), two unsynced edits.
-    const synced = await editThroughApi(harness, 'PFA-10002', { model: 'LR 1300 SX' }, 'Longer boom for the east yard');
-    await queueThroughApi(harness, [synced]);
-    await waitForModification(harness, synced, 'synced');
+    // Something on every page: a synced send, three conflicts, a failed send (PEMS refused it: 403), two unsynced edits,
+    // a record with two versions (a change in PEMS read in), the planner's notifications of all that.
+    const sendOne = async () => {
+      const synced = await editThroughApi(harness, 'PFA-10002', { model: 'LR 1300 SX' }, 'Longer boom for the east yard');
+      await queueThroughApi(harness, [synced]);
+      await waitForModification(harness, synced, 'synced');
+    };
+    await Promise.all([
+      sendOne(),
+      makeConflicts(harness, [
+        { pfaId: 'PFA-10010', mine: { monthlyRate: 15_000, model: 'LTM 1250-5.1' }, pems: { monthlyRate: 14_000, model: 'LTM 1250-6.1' } },
+        { pfaId: 'PFA-10012', mine: { forecastEnd: '2026-12-31' }, pems: { forecastEnd: '2026-10-31' } },
+        { pfaId: 'PFA-10014', mine: { model: 'MLC300 VPC' }, pems: { model: 'MLC300', category: 'Heavy lift' } },
+      ]),
+    ]);
+    await harness.simulator.changeRecord('PFA-10016', { model: 'Changed in PEMS', monthlyRate: 9_900 });
+    await harness.api('POST', '/api/pems/read-sync', { organizationId: harness.organizationId });
     await harness.simulator.setFaults({ statusShares: { 403: 1 } });
     const failed = await editThroughApi(harness, 'PFA-10004', { monthlyRate: 13250 }, 'Rate agreed with the supplier');
     await queueThroughApi(harness, [failed]);
@@ -48,6 +62,7 @@ describe('web console: accessibility audit and screenshots', () => {
     await editThroughApi(harness, 'PFA-10006', { forecastEnd: '2026-12-31' }, 'Project extended');
     await editThroughApi(harness, 'PFA-10008', { manufacturer: 'Manitowoc', model: 'MLC300' });
     detailPath = `/records/${(await recordOf(harness, 'PFA-10002')).id}`;
+    restorePath = `/records/${(await recordOf(harness, 'PFA-10016')).id}`;
     mkdirSync(SCREENSHOTS, { recursive: true });
 
     context = await harness.browser.newContext();
@@ -153,5 +168,47 @@ describe('web console: accessibility audit and screenshots', () => {
     await visible(heading(page, 'Audit'));
     await visible(page.getByRole('table', { name: 'Audit log' }).getByRole('row').nth(1));
     await auditAndShoot('audit');
+  });
+
+  it('conflicts, two selected', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: /^Conflicts/ })
+      .click();
+    await visible(heading(page, 'Conflicts'));
+    for (const pfaId of ['PFA-10010', 'PFA-10014'])
+      await (await visible(conflictRow(page, pfaId))).getByRole('checkbox', { name: `Select conflict ${pfaId}`, exact: true }).check();
+    await visible(page.getByText('2 selected', { exact: true }));
+    await auditAndShoot('conflicts');
+  });
+
+  it('three-way view, a merge with an invalid value', async () => {
+    const dialog = await openConflict(page, 'PFA-10010');
+    await comparisonRow(dialog, 'Model').getByRole('group', { name: 'Keep for Model' }).getByRole('radio', { name: 'PEMS', exact: true }).check();
+    await comparisonRow(dialog, 'Monthly rate').getByRole('group', { name: 'Keep for Monthly rate' }).getByRole('radio', { name: 'Type a value', exact: true }).check();
+    const typed = dialog.getByRole('textbox', { name: 'Value for Monthly rate', exact: true });
+    await typed.fill('-100');
+    await page.waitForFunction((node) => node?.getAttribute('aria-invalid') === 'true', await typed.elementHandle(), { timeout: 15_000 });
+    await auditAndShoot('conflict-three-way');
+    await page.keyboard.press('Escape');
+  });
+
+  it('notifications', async () => {
+    await page.getByRole('button', { name: /^Notifications/ }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: 'Notifications' }));
+    await visible(dialog.getByRole('list', { name: 'Recent notifications' }).getByRole('listitem').filter({ hasText: 'PFA-10010' }));
+    await auditAndShoot('notifications');
+    await page.keyboard.press('Escape');
+  });
+
+  it('restore dialog', async () => {
+    await page.goto(`${harness.baseUrl}${restorePath}`);
+    await visible(heading(page, 'Record PFA-10016'));
+    const buttons = page.getByRole('table', { name: 'History' }).getByRole('button', { name: /^Restore version \d+$/ });
+    await buttons.last().click();
+    const dialog = await visible(page.getByRole('dialog', { name: /^Restore version \d+$/ }));
+    await visible(dialog.getByRole('table', { name: 'What restoring changes' }));
+    await auditAndShoot('restore-dialog');
+    await page.keyboard.press('Escape');
   });
 });

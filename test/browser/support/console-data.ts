@@ -35,3 +35,46 @@ export async function waitForModification(harness: ConsoleHarness, modificationI
     200,
   );
 }
+
+/** A conflict to make: PLANNER's edit of `pfaId` (`mine`), and what another PEMS user changes meanwhile (`pems`). */
+export interface ConflictToMake {
+  pfaId: string;
+  mine: Record<string, unknown>;
+  pems: Record<string, unknown>;
+}
+
+export interface MadeConflict {
+  id: string;
+  pfaId: string;
+  modificationId: string;
+}
+
+/** The conflict of `pfaId` in WEB (GET /api/pems/conflicts?pfaId=: unresolved first, then the newest). */
+export async function conflictOf(
+  harness: ConsoleHarness,
+  pfaId: string,
+): Promise<{ id: string; status: string; resolution: string | null; resolvedBy: { username: string } | null }> {
+  const answer = await harness.api('GET', `/api/pems/conflicts?organizationId=${harness.organizationId}&pfaId=${encodeURIComponent(pfaId)}`);
+  const listed = answer.body.conflicts?.[0];
+  if (!listed) throw new Error(`No conflict of ${pfaId}: ${JSON.stringify(answer.body)}`);
+  return listed;
+}
+
+/**
+ * Real conflicts, as they happen: PLANNER edits each record through the API, another PEMS user
+ * changes the same fields in PEMS (the simulator's control API: a new version), then the edits
+ * are sent (one write-sync) and the worker finds each version conflict. All at once, so they
+ * cost one or two of the worker's rounds (every 2 s) whatever their number.
+ */
+export async function makeConflicts(harness: ConsoleHarness, conflicts: ConflictToMake[]): Promise<Record<string, MadeConflict>> {
+  const modificationIds = await Promise.all(conflicts.map(({ pfaId, mine }) => editThroughApi(harness, pfaId, mine)));
+  await Promise.all(conflicts.map(({ pfaId, pems }) => harness.simulator.changeRecord(pfaId, pems)));
+  await queueThroughApi(harness, modificationIds);
+  const made = await Promise.all(
+    conflicts.map(async ({ pfaId }, index): Promise<MadeConflict> => {
+      await waitForModification(harness, modificationIds[index], 'conflict', 20_000);
+      return { id: (await conflictOf(harness, pfaId)).id, pfaId, modificationId: modificationIds[index] };
+    }),
+  );
+  return Object.fromEntries(made.map((conflict) => [conflict.pfaId, conflict]));
+}

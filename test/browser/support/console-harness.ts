@@ -27,6 +27,8 @@ export const VIEWER: ConsoleUser = { username: 'viewer', password: 'Viewer passw
 /** Holds perm_Read in WEB and in SECOND_ORGANIZATION (which has no records): the console offers a choice. */
 export const AUDITOR: ConsoleUser = { username: 'auditor', password: 'Auditor password for the console tests 3' };
 export const SECOND_ORGANIZATION = 'WEB2';
+/** Holds perm_Read and perm_Sync in WEB: resolves conflicts beside PLANNER, and hears of each one created. */
+export const COORDINATOR: ConsoleUser = { username: 'coordinator', password: 'Coordinator password for the console tests 4' };
 
 export interface ApiAnswer {
   status: number;
@@ -112,7 +114,7 @@ async function call(baseUrl: string, method: string, path: string, body: unknown
  * What one test file drives: a database of its own on the tests' PostgreSQL server, a PEMS
  * simulator on loopback (its control API under /__sim), the real app in a child process
  * (src/main.ts, write-sync worker on, a fast schedule) and one headless chromium. The
- * organization WEB, its API server (the simulator) and the users PLANNER and VIEWER come from
+ * organization WEB, its API server (the simulator) and the users PLANNER, VIEWER and COORDINATOR come from
  * the seed CLI (and WEB2, empty, and AUDITOR, a member of both); WEB's records from the simulator through a read sync.
  */
 export async function startConsoleHarness(options: HarnessOptions): Promise<ConsoleHarness> {
@@ -166,6 +168,7 @@ export async function startConsoleHarness(options: HarnessOptions): Promise<Cons
       users: [
         { ...PLANNER, email: 'planner@example.com', organizations: [{ code: ORGANIZATION, permissions: ['perm_Read', 'perm_Edit', 'perm_Sync', 'perm_Admin'] }] },
         { ...VIEWER, email: 'viewer@example.com', organizations: [{ code: ORGANIZATION, permissions: ['perm_Read'] }] },
+        { ...COORDINATOR, email: 'coordinator@example.com', organizations: [{ code: ORGANIZATION, permissions: ['perm_Read', 'perm_Sync'] }] },
         {
           ...AUDITOR,
           email: 'auditor@example.com',

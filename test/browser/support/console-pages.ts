@@ -45,6 +45,21 @@ export function heading(page: Page, name: string): Locator {
   return page.getByRole('heading', { level: 1, name, exact: true });
 }
 
+/**
+ * Resolves once the header's first questions are answered (the notifications, the unresolved
+ * conflicts) and the event stream is live: call it before the page opens, await it after. What
+ * happens next is then news to the page (a toast), and no request of the opening is still on its way.
+ */
+export function headerSettled(page: Page): () => Promise<void> {
+  const answered = Promise.all(
+    ['/api/notifications', '/api/pems/conflicts'].map((path) => page.waitForResponse((response) => new URL(response.url()).pathname === path, { timeout: WAIT_MS })),
+  );
+  return async () => {
+    await answered;
+    await visible(page.getByRole('status').filter({ hasText: /^Live$/ }));
+  };
+}
+
 /** Fills the sign-in form of /login and submits it. */
 export async function signIn(page: Page, user: ConsoleUser): Promise<void> {
   await visible(page.getByLabel('Username', { exact: true }));
@@ -182,4 +197,39 @@ export async function keepEvidence(page: Page, name: string): Promise<void> {
     .catch((error: Error) => `(no accessibility tree: ${error.message})`);
   writeFileSync(`${file}.txt`, `${page.url()}\n\n${tree}\n`);
   await page.screenshot({ path: `${file}.png`, timeout: 5000 }).catch(() => undefined);
+}
+
+/** The conflicts table's row of `pfaId` (the row whose header is the button named `pfaId`). */
+export function conflictRow(page: Page, pfaId: string): Locator {
+  return page
+    .getByRole('table', { name: 'Conflicts' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: pfaId, exact: true }) });
+}
+
+/** Opens the resolve dialog of `pfaId` from /conflicts (its PFA ID button) and waits for the three-way table. */
+export async function openConflict(page: Page, pfaId: string): Promise<Locator> {
+  await visible(conflictRow(page, pfaId)).then((row) => row.getByRole('button', { name: pfaId, exact: true }).click());
+  const dialog = await visible(page.getByRole('dialog', { name: `Resolve conflict ${pfaId}` }));
+  await visible(dialog.getByRole('table', { name: 'Three-way comparison' }));
+  return dialog;
+}
+
+/** The three-way table's row of the field labelled `label` (its header reads the label, then "Conflict" for a conflicting field). */
+export function comparisonRow(dialog: Locator, label: string): Locator {
+  return dialog
+    .getByRole('table', { name: 'Three-way comparison' })
+    .getByRole('row')
+    .filter({ has: dialog.page().getByRole('rowheader', { name: new RegExp(`^${label}(\\W*Conflict)?$`) }) });
+}
+
+/** The texts of a table row's cells (header included), trimmed. */
+export async function cellTexts(row: Locator): Promise<string[]> {
+  return (await row.getByRole('cell').or(row.getByRole('rowheader')).allInnerTexts()).map((text) => text.trim());
+}
+
+/** Signs out with the header's button and waits for the sign-in form. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await visible(page.getByLabel('Username', { exact: true }));
 }

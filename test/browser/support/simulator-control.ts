@@ -33,6 +33,11 @@ export class SimulatorControl {
     return this.request('PUT', `/records/${encodeURIComponent(this.organization)}/${encodeURIComponent(pfaId)}`, { data });
   }
 
+  /** Changes these fields of a record as another PEMS user would: PEMS moves it to a new version (its recordid). */
+  changeRecord(pfaId: string, fields: Record<string, unknown>): Promise<SimulatedPemsRecord> {
+    return this.request('POST', `/records/${encodeURIComponent(this.organization)}/${encodeURIComponent(pfaId)}/change`, { fields });
+  }
+
   getRecord(pfaId: string): Promise<SimulatedPemsRecord> {
     return this.request('GET', `/records/${encodeURIComponent(this.organization)}/${encodeURIComponent(pfaId)}`);
   }
