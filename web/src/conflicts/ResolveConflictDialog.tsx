@@ -106,6 +106,8 @@ export function ResolveConflictDialog({ conflictId, onClose, returnFocus }: { co
 
   // The merge as it stands is checked by the server (nothing changes) once typing pauses.
   useEffect(() => {
+    // A result is of the merge it was asked for: a changed merge waits for its own.
+    setCheck(null);
     if (!data || !merged || !merging || data.status === 'resolved') return;
     const controller = new AbortController();
     const timer = setTimeout(() => {

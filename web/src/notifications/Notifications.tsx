@@ -87,7 +87,10 @@ export function NotificationBell() {
   return (
     <>
       <button ref={bell} type="button" className="bell" onClick={() => setOpen(true)}>
-        <span aria-hidden="true">🔔 </span>
+        <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="1.6">
+          <path d="M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11z" />
+          <path d="M6.5 14a1.5 1.5 0 0 0 3 0" />
+        </svg>{' '}
         {unread > 0 ? `Notifications (${unread} unread)` : 'Notifications'}
       </button>
       <Modal open={open} onOpenChange={setOpen} title="Notifications" returnFocus={bell}>

@@ -155,19 +155,22 @@ export function RecordDetailPage({ id }: { id: string }) {
                       <td>{HISTORY_SOURCES[entry.source] ?? entry.source}</td>
                       <td>{historyChanges(entry, data.history[index + 1])}</td>
                       <td>
-                        <button
-                          type="button"
-                          aria-label={`Restore version ${entry.version}`}
-                          disabled={editBlocked !== null}
-                          aria-describedby={editBlocked ? reasonId('edit') : undefined}
-                          onClick={(event) => {
-                            restoreOpener.current = event.currentTarget;
-                            setSaved(null);
-                            setRestoring(entry.version);
-                          }}
-                        >
-                          Restore…
-                        </button>
+                        {/* The newest version is what PEMS holds: restoring it only makes sense to undo unsynced edits. */}
+                        {(index > 0 || data.changedFields.length > 0) && (
+                          <button
+                            type="button"
+                            aria-label={`Restore version ${entry.version}`}
+                            disabled={editBlocked !== null}
+                            aria-describedby={editBlocked ? reasonId('edit') : undefined}
+                            onClick={(event) => {
+                              restoreOpener.current = event.currentTarget;
+                              setSaved(null);
+                              setRestoring(entry.version);
+                            }}
+                          >
+                            Restore…
+                          </button>
+                        )}
                       </td>
                     </tr>
                   ))}
