@@ -107,6 +107,9 @@ describe('write sync: resilience (e2e)', () => {
 
   it('two instances on one database drain 40 items: each sent once, never above 10 per second, all synced', async () => {
     second = await createTestApp(FAST_WRITE_SYNC_ENV);
+    // The new instance is up once its first run (the one every instance makes at boot) is over: a
+    // backlog queued during that run could be claimed by the first instance alone before it looks.
+    await second.app.get(WriteSyncWorker).idle();
     const ids: string[] = [];
     for (const pfaId of pfaIds(40)) ids.push(await h.edit(pfaId, { model: `${pfaId} twice?` }));
     const claimedBefore = [h.worker().getStatus().totals.claimed, second.app.get(WriteSyncWorker).getStatus().totals.claimed];
