@@ -6,6 +6,7 @@ import type { BulkResolveAnswer, ConflictList, Conflict } from '../api/types';
 import { modificationKeys, recordKeys } from '../records/queries';
 import { queueKeys } from '../queue/queries';
 import { useSession } from '../session/session';
+import { useSelection } from '../ui/selection';
 import { syncKeys } from '../sync/queries';
 import { AppShell } from '../ui/AppShell';
 import { ErrorNotice, Loading, Pager, errorText, reasonId } from '../ui/feedback';
@@ -35,7 +36,7 @@ export function ConflictsPage() {
   const queryClient = useQueryClient();
   const [view, setView] = useUrlState({ status: 'unresolved', pfaId: '', mine: '', from: '', to: '', page: '1' });
   const page = Math.max(1, Number.parseInt(view.page, 10) || 1);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, clear: clearSelection } = useSelection();
   const [opened, setOpened] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<Bulk | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -65,7 +66,7 @@ export function ConflictsPage() {
     onSuccess: (answer) => {
       setFailure(null);
       setResult(bulkResult(answer));
-      setSelected(new Set());
+      clearSelection();
       setConfirming(null);
       refreshQueries(queryClient, conflictKeys.all, recordKeys.all, modificationKeys.all, queueKeys.all, syncKeys.all);
     },
@@ -81,17 +82,8 @@ export function ConflictsPage() {
   const list: Conflict[] = conflicts.data?.conflicts ?? [];
 
   function setFilter(changes: Partial<typeof view>) {
-    setSelected(new Set());
+    clearSelection();
     setView({ ...changes, page: '1' });
-  }
-
-  function toggle(id: string, on: boolean) {
-    setSelected((previous) => {
-      const next = new Set(previous);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
   }
 
   const ask = (request: Bulk, button: HTMLElement) => {
@@ -252,7 +244,7 @@ export function ConflictsPage() {
             pageSize={PAGE_SIZE}
             total={conflicts.data.total}
             onPage={(next) => {
-              setSelected(new Set());
+              clearSelection();
               setView({ page: String(next) });
             }}
           />

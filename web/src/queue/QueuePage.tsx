@@ -10,6 +10,7 @@ import { Modal } from '../ui/Modal';
 import { useUrlState } from '../ui/url-state';
 import { modificationKeys, recordKeys } from '../records/queries';
 import { useSession } from '../session/session';
+import { useSelection } from '../ui/selection';
 import { syncKeys } from '../sync/queries';
 import { queueKeys } from './queries';
 import { QueueItemDialog } from './QueueItemDialog';
@@ -33,7 +34,7 @@ export function QueuePage() {
   const queryClient = useQueryClient();
   const [view, setView] = useUrlState({ status: '', from: '', to: '', pfaId: '', page: '1' });
   const page = Math.max(1, Number.parseInt(view.page, 10) || 1);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, clear: clearSelection } = useSelection();
   const [opened, setOpened] = useState<QueueItem | null>(null);
   const [confirming, setConfirming] = useState<Batch | null>(null);
   const [result, setResult] = useState<string | null>(null);
@@ -56,7 +57,7 @@ export function QueuePage() {
     onSuccess: (answer, request) => {
       setFailure(null);
       setResult(batchResult(request, answer));
-      setSelected(new Set());
+      clearSelection();
       setConfirming(null);
       refreshQueries(queryClient, queueKeys.all, syncKeys.all, recordKeys.all, modificationKeys.all);
     },
@@ -78,24 +79,15 @@ export function QueuePage() {
   useEffect(() => {
     if (pfaIdText === view.pfaId) return;
     const timer = setTimeout(() => {
-      setSelected(new Set());
+      clearSelection();
       setView({ pfaId: pfaIdText, page: '1' });
     }, 300);
     return () => clearTimeout(timer);
-  }, [pfaIdText, view.pfaId, setView]);
+  }, [pfaIdText, view.pfaId, setView, clearSelection]);
 
   function setFilter(changes: Partial<typeof view>) {
-    setSelected(new Set());
+    clearSelection();
     setView({ ...changes, page: '1' });
-  }
-
-  function toggle(id: string, on: boolean) {
-    setSelected((previous) => {
-      const next = new Set(previous);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
   }
 
   const matchingText = (request: Batch) =>
@@ -261,7 +253,7 @@ export function QueuePage() {
             total={items.data.total}
             onPage={(next) => {
               // A selection is of the rows on screen: another page starts a new one.
-              setSelected(new Set());
+              clearSelection();
               setView({ page: String(next) });
             }}
           />

@@ -12,6 +12,7 @@ import { describeChanges, formatDateTime } from '../ui/format';
 import { ModificationStatus } from '../ui/ModificationStatus';
 import { useUrlState } from '../ui/url-state';
 import { useSession } from '../session/session';
+import { useSelection } from '../ui/selection';
 import { modificationKeys, recordKeys } from './queries';
 
 const PAGE_SIZE = 100;
@@ -33,7 +34,7 @@ export function MyEditsPage() {
   const queryClient = useQueryClient();
   const [view, setView] = useUrlState({ page: '1' });
   const page = Math.max(1, Number.parseInt(view.page, 10) || 1);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle, clear: clearSelection } = useSelection();
   const [result, setResult] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -53,7 +54,7 @@ export function MyEditsPage() {
     onSuccess: (answer) => {
       setFailure(null);
       setResult(sendResult(answer));
-      setSelected(new Set());
+      clearSelection();
       refresh();
     },
     onError: (error) => {
@@ -67,7 +68,7 @@ export function MyEditsPage() {
     onSuccess: (modification) => {
       setFailure(null);
       setResult(`Discarded the edit of ${modification.pfaId}.`);
-      setSelected((previous) => new Set([...previous].filter((id) => id !== modification.id)));
+      toggle(modification.id, false);
       refresh();
       // The row and its button are gone: the focus goes to the message that says what happened.
       resultRef.current?.focus();
@@ -83,15 +84,6 @@ export function MyEditsPage() {
   const sendBlocked = !can('perm_Sync') ? 'You need the Sync permission in this organization to send edits to PEMS.' : null;
   const discardBlocked = !can('perm_Edit') ? 'You need the Edit permission to discard edits.' : null;
   const selectedDrafts = drafts.filter((item) => selected.has(item.id)).map((item) => item.id);
-
-  function toggle(id: string, on: boolean) {
-    setSelected((previous) => {
-      const next = new Set(previous);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  }
 
   return (
     <AppShell title="My edits">
