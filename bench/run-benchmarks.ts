@@ -34,6 +34,7 @@ import { BENCH_ORGANIZATION, BENCH_PEMS_CREDENTIALS, BENCH_TENANT, createPrincip
 import { QueryCounter } from './lib/query-counter';
 import { SimulatorMode, startBenchSimulator } from './lib/simulator-host';
 import { postmasterOf, setResourceTargets } from './lib/resources';
+import { isClaimStatement } from './lib/sql-probes';
 import { round } from './lib/stats';
 import { DrainResult, runDrain } from './phases/drain';
 import { EnqueueResult, runEnqueue } from './phases/enqueue';
@@ -356,7 +357,7 @@ async function main(): Promise<void> {
 
   const counter = new QueryCounter();
   counter.install();
-  counter.remember((text) => text.includes('FOR UPDATE OF q SKIP LOCKED'));
+  counter.remember(isClaimStatement);
   const logger = new BenchFileLogger(LOG_FILE);
   logger.note(`run started, settings ${JSON.stringify(settings)}`);
   const database = await provisionDatabase(log);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { OrganizationsService } from '../src/organizations/organizations.service';
 import { Organization } from '../src/organizations/entities/organization.entity';
 import { WriteQueueService } from '../src/write-queue/write-queue.service';
@@ -81,11 +82,11 @@ describe('the claim shares PEMS between tenants and organizations (e2e)', () => 
   }
 
   async function claim(roomByTenant: Record<string, number>, inFlight: Partial<Record<'rio' | 'lis' | 'osl', number>> = {}, limit = 100): Promise<string[]> {
-    const claimed = await queue.claim('claim-test', limit, {
+    const { items } = await queue.claim('claim-test', limit, {
       roomByTenant: new Map(Object.entries(roomByTenant).map(([tenant, room]) => [tenantOf[tenant], room])),
       inFlightByOrganization: new Map(Object.entries(inFlight).map(([key, count]) => [orgs[key as 'rio'].id, count])),
     });
-    return claimed.map(({ item }) => `${codeOf(item.organizationId)}:${item.pfaId}`);
+    return items.map(({ item }) => `${codeOf(item.organizationId)}:${item.pfaId}`);
   }
 
   it("a tenant gives at most its room, and a full tenant's backlog takes none of another tenant's places", async () => {
@@ -115,10 +116,29 @@ describe('the claim shares PEMS between tenants and organizations (e2e)', () => 
     expect(await claim({ T: 3 }, { lis: 0 })).toEqual(['RIO:PFA-RIO-2', 'LIS:PFA-LIS-1', 'RIO:PFA-RIO-3']);
   });
 
+  it('says how many of the items it chose another claim held at that moment, so that the worker looks again instead of taking them for all that was due', async () => {
+    await queued(orgs.rio, 5);
+    const otherClaim = new Client({ connectionString: process.env.DATABASE_URL, application_name: 'test-other-claim' });
+    await otherClaim.connect();
+    try {
+      await otherClaim.query('BEGIN');
+      await otherClaim.query(`SELECT id FROM pfa_write_queue WHERE pfa_id IN ('PFA-RIO-1', 'PFA-RIO-2', 'PFA-RIO-3') FOR UPDATE`);
+      const whileHeld = await queue.claim('claim-test', 4);
+      expect(whileHeld.items.map(({ item }) => item.pfaId)).toEqual(['PFA-RIO-4']);
+      expect(whileHeld.passedOver).toBe(3);
+      await otherClaim.query('ROLLBACK');
+    } finally {
+      await otherClaim.end();
+    }
+    // Nothing held: it takes what it chose; nothing due: it chose nothing.
+    expect(await queue.claim('claim-test', 4)).toMatchObject({ items: [{}, {}, {}, {}], passedOver: 0 });
+    expect(await queue.claim('claim-test', 4)).toEqual({ items: [], passedOver: 0 });
+  });
+
   it('without shares (a tool, the benchmark), every tenant may give `limit`', async () => {
     await queued(orgs.rio, 3);
     await queued(orgs.osl, 3);
-    const claimed = await queue.claim('claim-test', 4);
+    const { items: claimed } = await queue.claim('claim-test', 4);
     expect(claimed).toHaveLength(4);
     expect(new Set(claimed.map(({ tenantKey }) => tenantKey))).toEqual(new Set([tenantOf.T, tenantOf.U]));
   });

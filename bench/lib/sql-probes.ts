@@ -58,3 +58,8 @@ export async function releaseClaimed(queue: WriteQueueService, claimed: ClaimedI
   const lost = released.filter((done) => !done).length;
   if (lost > 0) throw new Error(`${lost} claimed items could not be handed back: their claim no longer held them`);
 }
+
+/** Whether `sql` is the write queue's claim statement (WriteQueueService.claim and claimProbe: their `claimed` CTE). */
+export function isClaimStatement(sql: string): boolean {
+  return /\bclaimed AS \(/.test(sql) && sql.includes('FOR UPDATE SKIP LOCKED');
+}

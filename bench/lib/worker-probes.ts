@@ -52,9 +52,9 @@ export function recordClaims(app: BenchApp): () => ClaimStats {
   const calls: Array<{ at: number; ms: number; items: number }> = [];
   (queue as unknown as { claim: WriteQueueService['claim'] }).claim = async (workerId, limit, onlyOrganizationId) => {
     const started = preciseNow();
-    const items = await original(workerId, limit, onlyOrganizationId);
-    calls.push({ at: started, ms: preciseNow() - started, items: items.length });
-    return items;
+    const claim = await original(workerId, limit, onlyOrganizationId);
+    calls.push({ at: started, ms: preciseNow() - started, items: claim.items.length });
+    return claim;
   };
   return () => {
     delete (queue as unknown as { claim?: unknown }).claim;

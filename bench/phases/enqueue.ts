@@ -7,7 +7,7 @@ import { BenchApp } from '../lib/app';
 import { BenchContext, WriteSyncAnswer, httpJson } from '../lib/context';
 import { connectServer, createModifications, tokenFor, vacuumAnalyze } from '../lib/fixtures';
 import { ResourceUse, measureResources } from '../lib/resources';
-import { ExplainResult, captureQueries, explain, releaseClaimed } from '../lib/sql-probes';
+import { ExplainResult, captureQueries, explain, isClaimStatement, releaseClaimed } from '../lib/sql-probes';
 import { LatencySummary, preciseNow, round, summarize } from '../lib/stats';
 
 export interface EnqueueResult {
@@ -47,11 +47,11 @@ async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimA
   let claimed: ClaimedItem[] = [];
   const started = preciseNow();
   const captured = await captureQueries(async () => {
-    claimed = await queue.claim('bench-burst', 100);
+    ({ items: claimed } = await queue.claim('bench-burst', 100));
   });
   const staleStatisticsMs = preciseNow() - started;
   await releaseClaimed(queue, claimed);
-  const claimQueries = captured.filter((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED'));
+  const claimQueries = captured.filter((query) => isClaimStatement(query.sql));
   if (claimQueries.length === 0) throw new Error('The claim statement was not seen');
   const stalePlans: ExplainResult[] = [];
   for (const [index, query] of claimQueries.entries()) {
@@ -62,7 +62,7 @@ async function claimAfterBurst(ctx: BenchContext, app: BenchApp): Promise<ClaimA
   const times: number[] = [];
   for (let run = 0; run < 5; run += 1) {
     const claimStarted = preciseNow();
-    const items = await queue.claim('bench-burst', 100);
+    const { items } = await queue.claim('bench-burst', 100);
     times.push(preciseNow() - claimStarted);
     await releaseClaimed(queue, items);
   }

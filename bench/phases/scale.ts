@@ -3,7 +3,7 @@ import { BenchApp, bootApp } from '../lib/app';
 import { BenchContext, httpJson, waitForJob } from '../lib/context';
 import { connectServer, tokenFor } from '../lib/fixtures';
 import { ResourceUse, measureResources } from '../lib/resources';
-import { ExplainResult, captureQueries, explain, releaseClaimed } from '../lib/sql-probes';
+import { ExplainResult, captureQueries, explain, isClaimStatement, releaseClaimed } from '../lib/sql-probes';
 import { ClaimStats, PoolStats, recordClaims, samplePool } from '../lib/worker-probes';
 import { LatencySummary, preciseNow, round, summarize } from '../lib/stats';
 
@@ -120,7 +120,7 @@ export async function runScale(ctx: BenchContext, app: BenchApp, options: { enqu
   let claimed = 0;
   for (let index = 0; index < options.samples + 10; index += 1) {
     const started = preciseNow();
-    const items = await queue.claim('bench-claim', 100);
+    const { items } = await queue.claim('bench-claim', 100);
     const elapsed = preciseNow() - started;
     if (index >= 10) {
       claimTimes.push(elapsed);
@@ -129,10 +129,10 @@ export async function runScale(ctx: BenchContext, app: BenchApp, options: { enqu
     await release(items);
   }
   const claimQueries = await captureQueries(async () => {
-    const items = await queue.claim('bench-claim', 100);
+    const { items } = await queue.claim('bench-claim', 100);
     await release(items);
   });
-  const claimStatements = claimQueries.filter((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED'));
+  const claimStatements = claimQueries.filter((query) => isClaimStatement(query.sql));
 
   const explains: ExplainResult[] = [];
   for (const [index, query] of claimStatements.entries()) explains.push(await explain(db, `claim statement ${index + 1} of WriteQueueService.claim(100)`, query));

@@ -7,7 +7,7 @@ import { BenchContext, WriteSyncAnswer, httpJson } from '../lib/context';
 import { BENCH_PEMS_CREDENTIALS, BENCH_TENANT, BenchPrincipal, connectServer, createModifications, createPrincipal, mirrorRecords, tokenFor, vacuumAnalyze } from '../lib/fixtures';
 import { DatabaseBackendsUse, ResourceUse, measureDatabaseBackends, measureResources } from '../lib/resources';
 import { SimLogEntry } from '../lib/simulator-protocol';
-import { CapturedQuery, captureQueries, explain, releaseClaimed } from '../lib/sql-probes';
+import { CapturedQuery, captureQueries, explain, isClaimStatement, releaseClaimed } from '../lib/sql-probes';
 import { preciseNow, round } from '../lib/stats';
 import { formatTable } from '../lib/table';
 import { ActivityStats, sampleActivity } from '../lib/worker-probes';
@@ -234,10 +234,10 @@ async function claimStatement(app: BenchApp): Promise<CapturedQuery | null> {
   const queue = app.app.get(WriteQueueService);
   let claimed: ClaimedItem[] = [];
   const captured = await captureQueries(async () => {
-    claimed = await queue.claim('bench-tenants-plan', 1);
+    ({ items: claimed } = await queue.claim('bench-tenants-plan', 1));
   });
   await releaseClaimed(queue, claimed);
-  return captured.find((query) => query.sql.includes('FOR UPDATE OF q SKIP LOCKED')) ?? null;
+  return captured.find((query) => isClaimStatement(query.sql)) ?? null;
 }
 
 /** How the plan's backlog pass reads pfa_write_queue: its first scan line after "CTE backlog" (or the backlog subquery). */

@@ -25,6 +25,17 @@ export interface ClaimedItem {
   mirroredVersion: number | null;
 }
 
+/**
+ * What a claim took: its items, in the order they should be sent, and how many of the items it
+ * chose another claim took or held at that moment (FOR UPDATE SKIP LOCKED passes them by). When
+ * some were, more may be due than it took: the caller looks again rather than taking "fewer than
+ * asked" for "nothing more is due".
+ */
+export interface Claim {
+  items: ClaimedItem[];
+  passedOver: number;
+}
+
 /** How a claim shares PEMS: the places free per tenant, and the items already in flight per organization. */
 export interface ClaimShares {
   /** A tenant not listed gets no place. */
@@ -120,10 +131,10 @@ export class WriteQueueService {
    * Retry-After. Each item comes with its PEMS tenant and its record's version in the mirror,
    * which the worker compares with the item's base version.
    */
-  async claim(workerId: string, limit: number, shares?: ClaimShares): Promise<ClaimedItem[]> {
-    if (limit <= 0) return [];
+  async claim(workerId: string, limit: number, shares?: ClaimShares): Promise<Claim> {
+    if (limit <= 0) return { items: [], passedOver: 0 };
     const rooms = shares ? [...shares.roomByTenant].filter(([, room]) => room > 0) : null;
-    if (rooms?.length === 0) return [];
+    if (rooms?.length === 0) return { items: [], passedOver: 0 };
     const busy = shares ? [...shares.inFlightByOrganization].filter(([, count]) => count > 0) : [];
     // Each organization's due items are walked in its own order on its own partial indexes
     // (ix_pfa_write_queue_org_due_retries, ix_pfa_write_queue_org_claim), at most its tenant's
@@ -188,7 +199,7 @@ export class WriteQueueService {
    * that tells whether the server's credentials work again. Otherwise as `claim` (nothing while
    * an admin has paused the server's writes).
    */
-  async claimProbe(workerId: string, organizationId: string): Promise<ClaimedItem[]> {
+  async claimProbe(workerId: string, organizationId: string): Promise<Claim> {
     const rows = await preparedQuery<Record<string, unknown>>(
       this.dataSource,
       'pems_sync_claim_probe',
@@ -208,13 +219,17 @@ export class WriteQueueService {
     return this.claimedItems(rows);
   }
 
-  private claimedItems(rows: Array<Record<string, unknown>>): ClaimedItem[] {
-    const items = this.dataSource.getRepository(PfaWriteQueueItem);
-    return rows.map((row) => ({
-      item: entityFromRow(items, row),
-      tenantKey: row.claimed_tenant_key as string,
-      mirroredVersion: row.mirrored_version === null ? null : Number(row.mirrored_version),
-    }));
+  /** The rows of claimedRowsSql: one per claimed item, or a single row without an item when none was claimed. */
+  private claimedItems(rows: Array<Record<string, unknown>>): Claim {
+    const repository = this.dataSource.getRepository(PfaWriteQueueItem);
+    const items = rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({
+        item: entityFromRow(repository, row),
+        tenantKey: row.claimed_tenant_key as string,
+        mirroredVersion: row.mirrored_version === null ? null : Number(row.mirrored_version),
+      }));
+    return { items, passedOver: Number(rows[0]?.chosen_count ?? 0) - items.length };
   }
 
   /**
@@ -570,11 +585,18 @@ function claimCtes(chosen: string): string {
        ), syncing AS (${modificationTransitionSql('claim', 'ARRAY(SELECT modification_id FROM claimed)')})`;
 }
 
-/** The claimed rows, in the order they should be sent (retries, then the turns), with their PEMS tenant and their record's version in the mirror. */
-const claimedRowsSql = `SELECT claimed.*, s.tenant_key AS claimed_tenant_key, r.version AS mirrored_version
-       FROM claimed
-       JOIN chosen ON chosen.id = claimed.id
-       JOIN api_servers s ON s.organization_id = claimed.organization_id
+/**
+ * The claimed rows, in the order they should be sent (retries, then the turns), with their PEMS
+ * tenant and their record's version in the mirror; each also says how many items were chosen
+ * (`chosen_count`). When none was claimed, one row says only that (its item columns null).
+ */
+const claimedRowsSql = `SELECT claimed.*, s.tenant_key AS claimed_tenant_key, r.version AS mirrored_version, totals.chosen_count
+       FROM (SELECT count(*)::int AS chosen_count FROM chosen) totals
+       LEFT JOIN (
+         claimed
+         JOIN chosen ON chosen.id = claimed.id
+         JOIN api_servers s ON s.organization_id = claimed.organization_id
+       ) ON true
        LEFT JOIN LATERAL (
          SELECT version FROM pfa_records r
          WHERE r.organization_id = claimed.organization_id AND r.pfa_id = claimed.pfa_id LIMIT 1

@@ -12,7 +12,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { WriteItemProcessor } from './write-item.processor';
 import { ItemOutcome } from './write-outcomes';
 import { ServerAuthPauseService } from './server-auth-pause.service';
-import { ClaimShares, ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
+import { Claim, ClaimShares, ClaimedItem, WRITE_QUEUE_CHANNEL, WriteQueueService } from '../write-queue/write-queue.service';
 import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /** An item in flight: by lease token, since the same item may be in flight twice (taken back from a stalled attempt and claimed again). */
@@ -222,6 +222,8 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
     let tenants = await this.tenantPlaces();
     let tenantsReadAt = performance.now();
     let lastClaimAt = -Infinity;
+    /** Looks in a row that claimed nothing because another transaction held the items chosen. */
+    let passedOverLooks = 0;
     const inFlight: InFlight = new Map();
     const keepAlive = setInterval(
       () =>
@@ -258,19 +260,30 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
           await woken.promise;
           continue;
         }
-        let items: ClaimedItem[];
+        let claimed: Claim;
         this.lastLookedAt = performance.now();
         lastClaimAt = this.lastLookedAt;
         try {
-          items = await this.queue.claim(this.workerId, room, claim.shares);
+          claimed = await this.queue.claim(this.workerId, room, claim.shares);
         } catch (error) {
           this.logger.error(`Claiming due items failed (trying again in ${CLAIM_RETRY_MS} ms): ${(error as Error).message}`);
           await sleep(CLAIM_RETRY_MS);
           continue;
         }
+        const { items } = claimed;
+        if (items.length > 0) passedOverLooks = 0;
         batches += items.length > 0 ? 1 : 0;
         await this.start(items, inFlight, counts);
         if (items.length > 0 || woken.happened()) continue;
+        if (claimed.passedOver > 0) {
+          // Another transaction took or held what this claim chose, at the same moment: another
+          // instance's claim (what is left behind its items is due now, and the NOTIFY that woke
+          // both was this instance's only call), or a discard (it may roll back). Look again once
+          // it is done, rather than end the run; sooner the first times, as a claim is over in ms.
+          await this.wokenOrAfter(woken, Math.min(CLAIM_RETRY_MS, CLAIM_GATHER_MS * 2 ** passedOverLooks));
+          passedOverLooks += 1;
+          continue;
+        }
         if (inFlight.size === 0) break;
         // Nothing due now: wait for an item in flight to finish, a trigger, or the next item falling due.
         const dueInMs = await this.queue.nextWakeUpInMs(performance.now() - this.lastLookedAt).catch(() => null);
@@ -320,7 +333,7 @@ export class WriteSyncWorker implements OnApplicationBootstrap, BeforeApplicatio
   private async startProbes(inFlight: InFlight, counts: RunCounts): Promise<void> {
     try {
       for (const organizationId of await this.authPause.takeProbes()) {
-        await this.start(await this.queue.claimProbe(this.workerId, organizationId), inFlight, counts, true);
+        await this.start((await this.queue.claimProbe(this.workerId, organizationId)).items, inFlight, counts, true);
       }
     } catch (error) {
       this.logger.error(`Probing servers paused for rejected credentials failed: ${(error as Error).message}`);
