@@ -53,12 +53,16 @@ describe('PEMS rate limit (e2e)', () => {
     expect(log).toHaveLength(expectedRequests);
     expect(log.filter((entry) => entry.status !== 200)).toEqual([]);
     expectWithinRateLimit(log, 10);
-    // Evenly spread, not in bursts: a burst would put sends a few ms apart; these are ~100 ms
-    // apart. Each gap is taken at its widest the log allows (the earlier request may have been
-    // read up to its atUncertaintyMs late), so a busy simulator cannot make a spread look like a burst.
+    // Evenly spread, not in bursts: a burst would put most sends a few ms apart (a gate that lets
+    // ten go at the start of each second: 9 gaps in 10); these are ~100 ms apart. Each gap is
+    // taken at its widest the log allows (the earlier request may have been read up to its
+    // atUncertaintyMs late), so a busy simulator cannot make a spread look like a burst. A send
+    // that left late narrows the gap after it: on a loaded machine one or two may, so only a
+    // tenth of the gaps may be narrow, whatever the load.
     const sorted = [...log].sort((a, b) => a.at - b.at);
-    const narrowest = Math.min(...sorted.slice(1).map((entry, index) => entry.at - sorted[index].at + (sorted[index].atUncertaintyMs ?? 0)));
-    expect(narrowest).toBeGreaterThan(10);
+    const gaps = sorted.slice(1).map((entry, index) => entry.at - sorted[index].at + (sorted[index].atUncertaintyMs ?? 0));
+    const narrowest = Math.min(...gaps);
+    expect(gaps.filter((gap) => gap <= 10).length).toBeLessThanOrEqual(Math.floor(gaps.length / 10));
     // How evenly, and how fast the burst went, depend on the machine: a send that left late (and
     // said so after the next one was granted) narrows one gap. Judged only when no other work took
     // the machine.
