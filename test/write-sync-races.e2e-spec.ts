@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { PemsClient } from '../src/pems/client/pems.client';
 import { WriteCompletionBatcher } from '../src/write-sync/write-completion.batcher';
-import { Claim, WriteQueueService } from '../src/write-queue/write-queue.service';
+import { WriteQueueService } from '../src/write-queue/write-queue.service';
 import { WRITE_SYNC_JOB } from '../src/write-sync/write-sync.worker';
 import { FailingQueueWrites, HeldLiveItemInsert, HeldRowLock, lockWaiters, waitForLockWaiters } from './support/database-locks';
 import { ForeignLoad, checkUnlessMachineBusy } from './support/machine-load';
@@ -52,19 +52,6 @@ describe('write sync: races and edge cases (e2e)', () => {
   afterAll(async () => {
     await h.stop();
   });
-
-  /** Keeps what each claim of this app's worker answers, until stopWatching. */
-  function watchClaims(): { claims: Claim[]; stopWatching: () => void } {
-    const queue = h.testApp.app.get(WriteQueueService);
-    const claim = queue.claim.bind(queue);
-    const claims: Claim[] = [];
-    const spy = jest.spyOn(queue, 'claim').mockImplementation(async (...args) => {
-      const result = await claim(...args);
-      claims.push(result);
-      return result;
-    });
-    return { claims, stopWatching: () => spy.mockRestore() };
-  }
 
   /** For every field of every record, PEMS holds the value of the last synced modification that changed it. */
   async function expectPemsHoldsEverySyncedChange(): Promise<void> {
@@ -317,7 +304,7 @@ describe('write sync: races and edge cases (e2e)', () => {
     // next cron tick. The other instance's claim is played here by a transaction holding the rows.
     const cron = h.testApp.app.get(SchedulerRegistry).getCronJob(WRITE_SYNC_JOB);
     await cron.stop();
-    const { claims, stopWatching } = watchClaims();
+    const { claims, stopWatching } = h.watchClaims();
     const otherInstance = new Client({ connectionString: process.env.DATABASE_URL, application_name: 'test-other-instance' });
     try {
       await h.holdServer();
@@ -397,7 +384,7 @@ describe('write sync: races and edge cases (e2e)', () => {
         .then((response) => response);
       expect(await waitForLockWaiters(1)).toBe(true);
       await h.releaseServer();
-      const { claims, stopWatching } = watchClaims();
+      const { claims, stopWatching } = h.watchClaims();
       await h.dataSource.query(`SELECT pg_notify('pems_write_queue', $1)`, [h.rio.id]);
       // Its claim either queues behind the same lock, or passes the item by (and looks again later).
       await waitUntil('the claim to wait or pass', async () => (await lockWaiters()) >= 2 || claims.some((claim) => claim.passedOver > 0), 5000).finally(stopWatching);

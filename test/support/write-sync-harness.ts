@@ -9,6 +9,7 @@ import { SeededRandom } from '../../src/pems-simulator/seeded-random';
 import { PfaModification } from '../../src/pfa/entities/pfa-modification.entity';
 import { PfaRecord } from '../../src/pfa/entities/pfa-record.entity';
 import { PfaWriteQueueItem } from '../../src/write-queue/entities/pfa-write-queue.entity';
+import { Claim, WriteQueueService } from '../../src/write-queue/write-queue.service';
 import { ServerAuthPauseService } from '../../src/write-sync/server-auth-pause.service';
 import { WriteSyncWorker } from '../../src/write-sync/write-sync.worker';
 import { cleanDatabase } from './clean-database';
@@ -84,6 +85,19 @@ export class WriteSyncHarness {
   async quiesce(apps: TestApp[] = [this.testApp]): Promise<void> {
     await this.dataSource.query('UPDATE api_servers SET is_active = false');
     for (const app of apps) await app.app.get(WriteSyncWorker).idle();
+  }
+
+  /** Keeps what each claim of this app's worker answers (whether it passed items by), until stopWatching. */
+  watchClaims(): { claims: Claim[]; stopWatching: () => void } {
+    const queue = this.testApp.app.get(WriteQueueService);
+    const claim = queue.claim.bind(queue);
+    const claims: Claim[] = [];
+    const spy = jest.spyOn(queue, 'claim').mockImplementation(async (...args) => {
+      const result = await claim(...args);
+      claims.push(result);
+      return result;
+    });
+    return { claims, stopWatching: () => spy.mockRestore() };
   }
 
   /** This app's write-sync worker. */
