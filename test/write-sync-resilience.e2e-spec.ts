@@ -187,7 +187,7 @@ describe('write sync: resilience (e2e)', () => {
     for (const id of ids) expect(await h.itemOf(id)).toMatchObject({ status: 'completed', retryCount: 0 });
   });
 
-  it('a backlog of 300 drains at >= 98 % of the rate limit and never above it in any second', async () => {
+  it('a backlog of 300 drains at >= 95 % of the rate limit and never above it in any second', async () => {
     await h.reset(300);
     await h.dataSource.query(
       `INSERT INTO pfa_modification (organization_id, record_id, user_id, changes, base_values, base_version, status)
@@ -208,7 +208,11 @@ describe('write sync: resilience (e2e)', () => {
     const elapsedSeconds = (updates[299].at - updates[0].at) / 1000;
     const rate = 299 / elapsedSeconds;
     process.stdout.write(`\nBacklog of 300: drained at ${rate.toFixed(2)}/s (${((rate / 10) * 100).toFixed(1)} % of the limit)\n`);
-    checkUnlessMachineBusy(machine, 'the drain rate of the 300-item backlog', () => expect(rate).toBeGreaterThanOrEqual(9.8));
+    // SPEC §9's promise: a backlog receives at least 95 % of the limit. The bench (`npm run bench`,
+    // drain phase) measures how close it comes to the 99 % aimed at: here, on a 2-core machine
+    // shared with the rest of the suite, one stall of 0.4 s costs a 300-item drain more than 1 %
+    // (CI saw 97.9 % to 99.2 % on one machine), so a stricter bar would judge the machine.
+    checkUnlessMachineBusy(machine, 'the drain rate of the 300-item backlog', () => expect(rate).toBeGreaterThanOrEqual(9.5));
     expectWithinRateLimit(h.simulator.getLog(), 10, 'the 300-item backlog');
   }, 60_000);
 
