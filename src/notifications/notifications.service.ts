@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { returningRows } from '../database/returning-rows';
 import { MarkNotificationsReadDto, MarkNotificationsReadResponseDto, NotificationDto, NotificationPageDto, NotificationsQueryDto } from './dto/notifications.dto';
+import { deleteInBatches } from '../database/delete-in-batches';
 
 /** The longest text of a notification (the column's length). */
 const MAX_TEXT = 500;
@@ -159,19 +160,8 @@ export class NotificationsService {
    * Deletes notifications older than `days`, read or not, in batches so that no statement holds
    * locks for long (the write-sync retention, with the finished queue items).
    */
-  async purgeOlderThan(days: number, batchSize = 5000): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
-        `WITH doomed AS (
-           SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) LIMIT $2 FOR UPDATE SKIP LOCKED
-         ), deleted AS (DELETE FROM notifications WHERE id IN (SELECT id FROM doomed) RETURNING 1)
-         SELECT count(*)::int AS count FROM deleted`,
-        [days, batchSize],
-      );
-      purged += count;
-      if (count < batchSize) return purged;
-    }
+  purgeOlderThan(days: number, batchSize = 5000): Promise<number> {
+    return deleteInBatches(this.dataSource, 'notifications', 'created_at < now() - make_interval(days => $1)', days, batchSize);
   }
 }
 

@@ -6,6 +6,7 @@ import { entityFromRow } from '../database/entity-from-row';
 import { returningRows } from '../database/returning-rows';
 import { DeliveryStatus, WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEventOf } from './webhook-events';
+import { deleteInBatches } from '../database/delete-in-batches';
 
 /** NOTIFY channel that wakes every instance's dispatcher: a delivery was queued. */
 export const WEBHOOK_DELIVERIES_CHANNEL = 'pems_webhook_deliveries';
@@ -154,19 +155,7 @@ export class WebhookDeliveries {
   }
 
   /** Retention: deliveries created more than `days` days ago, whatever their status, in batches. */
-  async purgeOlderThan(days: number, batchSize = 5000): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
-        `WITH doomed AS (
-           SELECT id FROM webhook_deliveries WHERE created_at < now() - make_interval(days => $1)
-           LIMIT $2 FOR UPDATE SKIP LOCKED
-         ), deleted AS (DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM doomed) RETURNING 1)
-         SELECT count(*)::int AS count FROM deleted`,
-        [days, batchSize],
-      );
-      purged += count;
-      if (count < batchSize) return purged;
-    }
+  purgeOlderThan(days: number, batchSize = 5000): Promise<number> {
+    return deleteInBatches(this.dataSource, 'webhook_deliveries', 'created_at < now() - make_interval(days => $1)', days, batchSize);
   }
 }

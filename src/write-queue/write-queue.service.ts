@@ -11,6 +11,7 @@ import { lockRecordsByKey } from '../pfa/record-locks';
 import { PfaWriteQueueItem, QueueStatus } from './entities/pfa-write-queue.entity';
 import { QueueItemFilter, whereQueueItemsMatch } from './queue-item-filter';
 import { WRITE_QUEUE_CHANNEL } from './write-queue-channel';
+import { deleteInBatches } from '../database/delete-in-batches';
 
 export { WRITE_QUEUE_CHANNEL };
 
@@ -490,21 +491,8 @@ export class WriteQueueService {
    * that no statement holds locks for long. Failed items stay until someone deals with them;
    * modifications and conflicts keep their own record.
    */
-  async purgeFinished(days: number, batchSize = 5000): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const [{ count }]: Array<{ count: number }> = await this.dataSource.query(
-        `WITH doomed AS (
-           SELECT id FROM pfa_write_queue
-           WHERE status IN ('completed', 'cancelled') AND completed_at < now() - make_interval(days => $1)
-           LIMIT $2 FOR UPDATE SKIP LOCKED
-         ), deleted AS (DELETE FROM pfa_write_queue WHERE id IN (SELECT id FROM doomed) RETURNING 1)
-         SELECT count(*)::int AS count FROM deleted`,
-        [days, batchSize],
-      );
-      purged += count;
-      if (count < batchSize) return purged;
-    }
+  purgeFinished(days: number, batchSize = 5000): Promise<number> {
+    return deleteInBatches(this.dataSource, 'pfa_write_queue', "status IN ('completed', 'cancelled') AND completed_at < now() - make_interval(days => $1)", days, batchSize);
   }
 
   /** Sync-status's per-minute counts (migration WriteSyncMinutes) older than two days: it reads the last 24 hours. */
